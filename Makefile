@@ -1,0 +1,36 @@
+# SOCCRATES suite for Cortex. `make help` lists the targets.
+
+GO       ?= go
+VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+MODULE   := github.com/soccrates-cortex/soccrates
+LDFLAGS  := -s -w -X $(MODULE)/shared/version.Version=$(VERSION)
+BUILD    := CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)'
+STATICCHECK_VERSION := v0.8.2
+
+.PHONY: help build test lint dist demo bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | column -t -s "$$(printf '\t')"
+
+build: ## build every worker and the suite command into bin/ (static, -trimpath, version from git)
+	@mkdir -p bin
+	$(BUILD) -o bin/ ./analyzers/... ./responders/... ./scripts/soccrates
+
+test: ## go vet and the whole test suite under the race detector
+	$(GO) vet ./...
+	$(GO) test -race ./...
+
+lint: ## staticcheck over the module
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...
+
+dist: build ## lay out dist/analyzers and dist/responders as Cortex loads them (analyzer.urls / responder.urls)
+	scripts/dist.sh bin dist
+
+demo: build ## use case 1 end to end on the bundled CPTC-2017 alerts, approval given; reports in demo-out/
+	scripts/demo.sh bin demo-out
+
+bench: ## benchmarks (not part of make test)
+	$(GO) test -run '^$$' -bench . -benchmem ./shared/...
+
+clean: ## remove bin/, dist/ and demo-out/
+	rm -rf bin dist demo-out
