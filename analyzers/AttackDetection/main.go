@@ -39,7 +39,12 @@ func analyze(ctx context.Context, j *job.Job) (*job.Report, error) {
 		return nil, err
 	}
 	defer f.Close()
+	home, err := detect.ParseHomeNet(j.Config.Strings("home_networks"))
+	if err != nil {
+		return nil, fmt.Errorf("configuration item home_networks: %w", err)
+	}
 	cfg := detect.Config{
+		HomeNet:        home,
 		Gap:            time.Duration(j.Config.Float("episode_gap_minutes", 10) * float64(time.Minute)),
 		NoiseAddresses: append([]string{}, j.Config.Strings("ignore_addresses")...),
 		Logger:         j.Log,

@@ -1,0 +1,101 @@
+package alerts
+
+import (
+	"bytes"
+	"io"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/soccrates-cortex/soccrates/shared/alerts/alertstest"
+)
+
+func FuzzRead(f *testing.F) {
+	f.Add([]byte(eveAlert1 + "\n" + eveDNS + "\n" + eveAlert2))
+	f.Add([]byte("[" + eveAlert1 + ",\n" + eveAlert2 + "]"))
+	f.Add([]byte(`[{"preview":false,"result":{"_raw":"{\"event_type\":\"alert\",\"timestamp\":\"2017-11-04T13:17:10Z\",\"src_ip\":\"a\",\"dest_ip\":\"b\",\"alert\":{}}"}}]`))
+	f.Add([]byte("[1, \"x\", [2], {\"a\": \"]\\\"\"}]"))
+	f.Add([]byte("\x1f\x8b\x08\x00"))
+	f.Add([]byte("{oops\n" + eveAlert1))
+	f.Add([]byte("[" + eveAlert1[:50]))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		calls := 0
+		st, err := Read(bytes.NewReader(data), func(a *Alert) error {
+			calls++
+			if a.Time.IsZero() || a.SrcIP == "" || a.DestIP == "" {
+				t.Fatalf("alert passed on without time or addresses: %+v", a)
+			}
+			return nil
+		})
+		if calls != st.Alerts {
+			t.Fatalf("%d callbacks, stats say %d alerts", calls, st.Alerts)
+		}
+		if err == nil && st.Alerts == 0 {
+			t.Fatal("no error although no alert was read")
+		}
+		if st.Records < st.Alerts+st.Skipped {
+			t.Fatalf("stats inconsistent: %+v", st)
+		}
+	})
+}
+
+func BenchmarkReadCPTC(b *testing.B) {
+	for _, f := range alertstest.CPTCFiles {
+		path, err := alertstest.CPTCPath(f.Name)
+		if err != nil {
+			b.Fatal(err)
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(strings.TrimSuffix(f.Name, ".json.gz"), func(b *testing.B) {
+			b.ReportAllocs()
+			alerts := 0
+			for b.Loop() {
+				st, err := Read(bytes.NewReader(data), func(*Alert) error { return nil })
+				if err != nil {
+					b.Fatal(err)
+				}
+				alerts += st.Alerts
+			}
+			b.ReportMetric(float64(alerts)/b.Elapsed().Seconds(), "alerts/s")
+		})
+	}
+}
+
+// BenchmarkReadSynthetic1M streams about a million EVE lines built from
+// the three CPTC files from a generator, so memory stays flat.
+func BenchmarkReadSynthetic1M(b *testing.B) {
+	lines := cptcLines(b)
+	const total = 1_000_000
+	b.ReportAllocs()
+	alerts := 0
+	for b.Loop() {
+		st, err := Read(alertstest.NewRepeater(lines, total), func(*Alert) error { return nil })
+		if err != nil {
+			b.Fatal(err)
+		}
+		alerts += st.Alerts
+	}
+	b.ReportMetric(float64(alerts)/b.Elapsed().Seconds(), "alerts/s")
+}
+
+func cptcLines(tb testing.TB) [][]byte {
+	tb.Helper()
+	var lines [][]byte
+	for _, f := range alertstest.CPTCFiles {
+		path, err := alertstest.CPTCPath(f.Name)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		l, err := alertstest.LoadSplunkEVE(path)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		lines = append(lines, l...)
+	}
+	return lines
+}
+
+var _ io.Reader = (*alertstest.Repeater)(nil)

@@ -1,0 +1,385 @@
+package detect
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/netip"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/soccrates-cortex/soccrates/shared/alerts"
+	"github.com/soccrates-cortex/soccrates/shared/alerts/alertstest"
+)
+
+var base = time.Date(2017, 11, 4, 13, 0, 0, 0, time.UTC)
+
+// eve returns one EVE alert line at base plus min minutes.
+func eve(min float64, src, dest, sig, category string) string {
+	ts := base.Add(time.Duration(min * float64(time.Minute))).Format("2006-01-02T15:04:05.000000-0700")
+	return fmt.Sprintf(`{"timestamp":%q,"event_type":"alert","src_ip":%q,"dest_ip":%q,"proto":"TCP",`+
+		`"alert":{"signature_id":1,"signature":%q,"category":%q,"severity":2},"http":{"hostname":"web.example"}}`,
+		ts, src, dest, sig, category)
+}
+
+const (
+	attacker = "10.0.254.30"
+	victim   = "10.0.0.100"
+)
+
+// storyLines is a small attack: scans, an exploit, then the victim sends
+// command output back; plus noise, benign and unknown alerts.
+func storyLines() []string {
+	return []string{
+		eve(0, attacker, victim, "ET SCAN Potential SSH Scan", "Attempted Information Leak"),
+		eve(1, attacker, victim, "ET SCAN Potential SSH Scan", "Attempted Information Leak"),
+		eve(15, attacker, victim, "ET SCAN NMAP OS Detection Probe", "Attempted Information Leak"),
+		eve(30, attacker, victim, "ET WEB_SPECIFIC_APPS Some CMS RCE", "Web Application Attack"),
+		eve(40, victim, attacker, "ET ATTACK_RESPONSE Net User Command Response", "Successful User Privilege Gain"),
+		eve(41, attacker, "10.0.0.7", "ET SCAN Potential SSH Scan", "Attempted Information Leak"),
+		eve(42, victim, "169.254.169.254", "ET POLICY curl User-Agent Outbound", "Attempted Information Leak"),
+		eve(43, victim, "10.0.0.1", "ET INFO Something", "Not Suspicious Traffic"),
+		eve(44, victim, "10.0.0.1", "ET CHAT IRC JOIN command", "Misc activity"),
+		eve(45, attacker, victim, "LOCAL odd rule", "Odd Class"),
+	}
+}
+
+func analyzeLines(t *testing.T, lines []string, cfg Config) *Result {
+	t.Helper()
+	res, err := Analyze(context.Background(), strings.NewReader(strings.Join(lines, "\n")), cfg)
+	if err != nil {
+		t.Fatalf("Analyze: %v", err)
+	}
+	return res
+}
+
+func shortnames(stages []StageReached) []string {
+	var out []string
+	for _, s := range stages {
+		out = append(out, s.Tactic.Shortname)
+	}
+	return out
+}
+
+func TestAnalyzeStory(t *testing.T) {
+	t.Parallel()
+	res := analyzeLines(t, storyLines(), Config{})
+	v := res.Victim(victim)
+	if v == nil {
+		t.Fatalf("no victim %s in %+v", victim, res.Victims)
+	}
+	if v.Stage.Shortname != "discovery" || v.Stage.ID != "TA0007" {
+		t.Errorf("stage = %+v, want discovery TA0007", v.Stage)
+	}
+	if got, want := shortnames(v.Stages), []string{"reconnaissance", "initial-access", "discovery"}; !slices.Equal(got, want) {
+		t.Errorf("stages = %v, want %v", got, want)
+	}
+	if !slices.Equal(v.Attackers, []string{attacker}) || v.Alerts != 5 {
+		t.Errorf("attackers %v, alerts %d; want [%s], 5", v.Attackers, v.Alerts, attacker)
+	}
+	// Scans at 0, 1 and 15 minutes: two reconnaissance episodes.
+	if recon := v.Stages[0]; len(recon.EpisodeIDs) != 2 || recon.Alerts != 3 {
+		t.Errorf("reconnaissance %+v, want 3 alerts in 2 episodes", recon)
+	}
+	if res.Victims[0].IP != victim || res.Victim("10.0.0.7") == nil || res.Victim("192.0.2.99") != nil {
+		t.Errorf("victims = %+v", res.Victims)
+	}
+	if !slices.Equal(res.Attackers, []string{attacker}) {
+		t.Errorf("attackers = %v", res.Attackers)
+	}
+	st := res.Stats
+	if st.AlertsRead != 10 || st.Noise != 2 || st.Benign != 1 || st.Unmapped != 1 || st.InEpisodes != 6 {
+		t.Errorf("stats = %+v", st)
+	}
+	if st.DirectionBy[dirResponse] != 1 || st.MappedBy[viaOverride] != 1 || st.MappedBy[viaPrefix] != 1 {
+		t.Errorf("direction_by %v, mapped_by %v", st.DirectionBy, st.MappedBy)
+	}
+	if len(res.Unmapped) != 1 || res.Unmapped[0].Signature != "LOCAL odd rule" {
+		t.Errorf("unmapped = %+v", res.Unmapped)
+	}
+	if !slices.Equal(v.Hostnames, []string{"web.example"}) {
+		t.Errorf("hostnames = %v", v.Hostnames)
+	}
+}
+
+func TestAnalyzeConfig(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name       string
+		cfg        Config
+		noise      int
+		reconEps   int
+		curlVictim bool // the alert to 169.254.169.254 is kept
+	}{
+		{"defaults", Config{}, 2, 2, false},
+		{"wide_gap", Config{Gap: 20 * time.Minute}, 2, 1, false},
+		{"narrow_gap", Config{Gap: 30 * time.Second}, 2, 3, false},
+		{"keep_metadata_address", Config{NoiseAddresses: []string{}}, 1, 2, true},
+		{"no_noise_filters", Config{NoiseAddresses: []string{}, NoiseCategories: []string{}}, 0, 2, true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			res := analyzeLines(t, storyLines(), tc.cfg)
+			if res.Stats.Noise != tc.noise {
+				t.Errorf("noise = %d, want %d", res.Stats.Noise, tc.noise)
+			}
+			if got := len(res.Victim(victim).Stages[0].EpisodeIDs); got != tc.reconEps {
+				t.Errorf("%d reconnaissance episodes, want %d", got, tc.reconEps)
+			}
+			// curl Outbound flips: 169.254.169.254 becomes the attacker.
+			if got := slices.Contains(res.Attackers, "169.254.169.254"); got != tc.curlVictim {
+				t.Errorf("metadata address among attackers: %v, want %v", got, tc.curlVictim)
+			}
+		})
+	}
+}
+
+func TestAnalyzeErrors(t *testing.T) {
+	t.Parallel()
+	many := strings.Repeat(eve(0, attacker, victim, "ET SCAN Potential SSH Scan", "")+"\n", 3*ctxEvery)
+	canceled, cancel := context.WithCancel(context.Background())
+	cancel()
+	cases := []struct {
+		name  string
+		ctx   context.Context
+		input string
+		is    error
+	}{
+		{"not_eve", context.Background(), "time,name,ip\n", alerts.ErrNotEVE},
+		{"no_alerts", context.Background(), `{"event_type":"flow","timestamp":"2017-11-04T13:00:00Z"}`, alerts.ErrNoAlerts},
+		{"canceled", canceled, many, context.Canceled},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			res, err := Analyze(tc.ctx, strings.NewReader(tc.input), Config{})
+			if !errors.Is(err, tc.is) || res != nil {
+				t.Errorf("Analyze = %v, %v; want nil, %v", res, err, tc.is)
+			}
+		})
+	}
+}
+
+// cptcFacts are properties of a CPTC file computed with encoding/json alone.
+type cptcFacts struct {
+	records, noise int
+	// oneSided counts alerts with exactly one end in the attackers' range.
+	oneSided int
+	// neitherSrc are the sources of alerts with neither end in that range:
+	// the only addresses outside it that may be called attackers.
+	neitherSrc map[string]bool
+}
+
+var attackRange = netip.MustParsePrefix("10.0.254.0/24")
+
+func inRange(ip string) bool {
+	a, err := netip.ParseAddr(ip)
+	return err == nil && attackRange.Contains(a)
+}
+
+func cptcIndependent(t *testing.T, path string) cptcFacts {
+	t.Helper()
+	lines, err := alertstest.LoadSplunkEVE(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := cptcFacts{records: len(lines), neitherSrc: map[string]bool{}}
+	for _, l := range lines {
+		var e struct {
+			Src   string `json:"src_ip"`
+			Dest  string `json:"dest_ip"`
+			Alert struct {
+				Category string `json:"category"`
+			} `json:"alert"`
+		}
+		if err := json.Unmarshal(l, &e); err != nil {
+			t.Fatal(err)
+		}
+		if e.Alert.Category == "Not Suspicious Traffic" || e.Src == "169.254.169.254" || e.Dest == "169.254.169.254" {
+			f.noise++
+			continue
+		}
+		switch {
+		case inRange(e.Src) != inRange(e.Dest):
+			f.oneSided++
+		case !inRange(e.Src):
+			f.neitherSrc[e.Src], f.neitherSrc[e.Dest] = true, true
+		}
+	}
+	return f
+}
+
+func TestAnalyzeCPTC(t *testing.T) {
+	t.Parallel()
+	for _, file := range alertstest.CPTCFiles {
+		t.Run(strings.TrimSuffix(file.Name, ".json.gz"), func(t *testing.T) {
+			t.Parallel()
+			path, err := alertstest.CPTCPath(file.Name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			facts := cptcIndependent(t, path)
+			fh, err := os.Open(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer fh.Close()
+			res, err := Analyze(context.Background(), fh, Config{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			st := res.Stats
+			if facts.records != file.Records || st.Records != file.Records || st.AlertsRead != facts.records {
+				t.Errorf("records %d, alerts read %d; the file holds %d", st.Records, st.AlertsRead, facts.records)
+			}
+			if st.Noise != facts.noise {
+				t.Errorf("noise %d, encoding/json counts %d", st.Noise, facts.noise)
+			}
+			if st.AlertsRead-st.Noise-st.Benign-st.Unmapped != st.InEpisodes {
+				t.Errorf("alert accounting does not add up: %+v", st)
+			}
+			checkEpisodes(t, res, DefaultGap)
+			checkVictims(t, res)
+			checkAttackers(t, res, facts)
+		})
+	}
+}
+
+// checkEpisodes: ids are 1..n, alerts add up, and episodes of one group
+// are more than the gap apart.
+func checkEpisodes(t *testing.T, res *Result, gap time.Duration) {
+	t.Helper()
+	total := 0
+	last := map[groupKey]time.Time{}
+	for i, e := range res.Episodes {
+		total += e.Alerts
+		sigs := 0
+		for _, s := range e.Signatures {
+			sigs += s.Count
+		}
+		if e.ID != i+1 || sigs != e.Alerts || e.End.Before(e.Start) {
+			t.Errorf("episode %+v: id or counts wrong", e)
+		}
+		k := groupKey{e.Attacker, e.Victim, e.Tactic.Order}
+		if prev, ok := last[k]; ok && e.Start.Sub(prev) <= gap {
+			t.Errorf("episode %d starts %v after the previous one of its group: should be one", e.ID, e.Start.Sub(prev))
+		}
+		last[k] = e.End
+	}
+	if total != res.Stats.InEpisodes {
+		t.Errorf("episodes hold %d alerts, stats say %d", total, res.Stats.InEpisodes)
+	}
+}
+
+// checkVictims: each victim's stage is the max over its episodes, and the
+// victims are ranked by stage, then alerts.
+func checkVictims(t *testing.T, res *Result) {
+	t.Helper()
+	maxOrder, alertsOf := map[string]int{}, map[string]int{}
+	for _, e := range res.Episodes {
+		maxOrder[e.Victim] = max(maxOrder[e.Victim], e.Tactic.Order)
+		alertsOf[e.Victim] += e.Alerts
+	}
+	if len(res.Victims) != len(maxOrder) {
+		t.Errorf("%d victims, episodes name %d", len(res.Victims), len(maxOrder))
+	}
+	for i, v := range res.Victims {
+		if v.Stage.Order != maxOrder[v.IP] || v.Alerts != alertsOf[v.IP] {
+			t.Errorf("victim %s: stage %d with %d alerts, episodes say %d with %d",
+				v.IP, v.Stage.Order, v.Alerts, maxOrder[v.IP], alertsOf[v.IP])
+		}
+		for _, s := range v.Stages {
+			for _, id := range s.EpisodeIDs {
+				if e := res.Episodes[id-1]; e.Victim != v.IP || e.Tactic != s.Tactic {
+					t.Errorf("victim %s stage %s lists episode %d of %s/%s", v.IP, s.Tactic.Shortname, id, e.Victim, e.Tactic.Shortname)
+				}
+			}
+		}
+		if i > 0 {
+			p := res.Victims[i-1]
+			if p.Stage.Order < v.Stage.Order || (p.Stage.Order == v.Stage.Order && p.Alerts < v.Alerts) {
+				t.Errorf("victims %s and %s out of order", p.IP, v.IP)
+			}
+		}
+	}
+}
+
+// checkAttackers: per PROVENANCE the attackers are 10.0.254.x; an alert
+// between that range and another address must blame the range, whichever
+// way the packet went.
+func checkAttackers(t *testing.T, res *Result, facts cptcFacts) {
+	t.Helper()
+	oneSided := 0
+	for _, e := range res.Episodes {
+		if inRange(e.Attacker) != inRange(e.Victim) {
+			oneSided += e.Alerts
+			if !inRange(e.Attacker) {
+				t.Errorf("episode %d: %s blamed for attacking %s (%v)", e.ID, e.Attacker, e.Victim, e.Signatures)
+			}
+		}
+	}
+	for _, a := range res.Attackers {
+		if !inRange(a) && !facts.neitherSrc[a] {
+			t.Errorf("attacker %s is outside 10.0.254.0/24 and not in an alert without that range", a)
+		}
+	}
+	// Grouped one-sided alerts are at most all one-sided alerts (some are
+	// benign or unmapped).
+	if oneSided == 0 || oneSided > facts.oneSided {
+		t.Errorf("%d one-sided alerts grouped, the file has %d", oneSided, facts.oneSided)
+	}
+}
+
+func TestResultJSON(t *testing.T) {
+	t.Parallel()
+	res := analyzeLines(t, storyLines(), Config{})
+	b, err := json.Marshal(res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{`"summary"`, `"victims"`, `"episode_ids"`, `"first_seen"`, `"direction_by"`, `"unmapped_signatures"`, `"gap":"10m0s"`} {
+		if !bytes.Contains(b, []byte(key)) {
+			t.Errorf("report lacks %s", key)
+		}
+	}
+	var back Result
+	if err := json.Unmarshal(b, &back); err != nil || back.Victims[0].Stage != res.Victims[0].Stage {
+		t.Errorf("report does not round-trip: %v", err)
+	}
+	if !strings.Contains(res.Summary, victim+" reached discovery") {
+		t.Errorf("summary %q does not name the most advanced victim", res.Summary)
+	}
+}
+
+func FuzzAnalyze(f *testing.F) {
+	f.Add([]byte(strings.Join(storyLines(), "\n")))
+	f.Add([]byte("[" + strings.Join(storyLines()[:4], ",") + "]"))
+	f.Add([]byte(eve(0, "a", "b", "", "")))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		res, err := Analyze(context.Background(), bytes.NewReader(data), Config{Gap: time.Minute})
+		if err != nil {
+			return
+		}
+		total := 0
+		for _, e := range res.Episodes {
+			total += e.Alerts
+		}
+		if total != res.Stats.InEpisodes {
+			t.Fatalf("episodes hold %d alerts, stats say %d", total, res.Stats.InEpisodes)
+		}
+		for _, v := range res.Victims {
+			if v.Stage != v.Stages[len(v.Stages)-1].Tactic {
+				t.Fatalf("victim %s: stage is not its last stage", v.IP)
+			}
+		}
+		if _, err := json.Marshal(res); err != nil {
+			t.Fatalf("report does not marshal: %v", err)
+		}
+	})
+}
