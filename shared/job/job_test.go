@@ -411,8 +411,8 @@ func TestFullMustBeAnObject(t *testing.T) {
 func TestPanicBecomesErrorReport(t *testing.T) {
 	t.Parallel()
 	spec := Spec{Manifest: testAnalyzer, Analyze: func(context.Context, *Job) (*Report, error) {
-		var m map[string]int
-		m["boom"]++ // a nil-map write: a real bug, not a panic(...) call
+		counts := lookupCounts()
+		counts["boom"]++ // a nil-map write: a real bug, not a panic(...) call
 		return nil, nil
 	}}
 	code, out := runStdin(t, spec, []byte(`{"dataType":"ip","data":"198.51.100.1"}`))
@@ -424,6 +424,9 @@ func TestPanicBecomesErrorReport(t *testing.T) {
 		t.Errorf("stack trace on stdout: %s", out)
 	}
 }
+
+// lookupCounts stands for a lookup that forgot to make its map.
+func lookupCounts() map[string]int { return nil }
 
 func TestDeadline(t *testing.T) {
 	t.Parallel()
