@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"slices"
+	"strings"
 	"syscall"
 	"time"
 
@@ -40,18 +41,29 @@ var grace = 3 * time.Second
 func Run(ctx context.Context, spec Spec, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	code := 0
 	app := &cli.App{
-		Name:            spec.Manifest.Folder(),
-		Usage:           spec.Manifest.Description,
-		UsageText:       spec.Manifest.Folder() + " [--verbose] [JOB_FOLDER]",
-		Version:         spec.Manifest.Version,
-		HideHelpCommand: true,
-		Reader:          stdin,
-		Writer:          stdout,
-		ErrWriter:       stderr,
+		Name:      spec.Manifest.Folder(),
+		Usage:     spec.Manifest.Description,
+		UsageText: spec.Manifest.Folder() + " [--verbose] [JOB_FOLDER]",
+		// urfave/cli's built-in help and version flags are package globals written on every parse,
+		// which races when several workers run in one process (tests); these are per app.
+		HideHelp:    true,
+		HideVersion: true,
+		Reader:      stdin,
+		Writer:      stdout,
+		ErrWriter:   stderr,
 		Flags: []cli.Flag{
 			&cli.BoolFlag{Name: "verbose", Usage: "log debug lines (each outbound request, each decision) to stderr"},
+			&cli.BoolFlag{Name: "version", Usage: "print the worker's and the suite's version"},
+			&cli.BoolFlag{Name: "help", Aliases: []string{"h"}, Usage: "show this help"},
 		},
 		Action: func(c *cli.Context) error {
+			switch {
+			case c.Bool("version"):
+				fmt.Fprintf(stdout, "%s %s (SOCCRATES suite %s)\n", spec.Manifest.Name, spec.Manifest.Version, version.Version)
+				return nil
+			case c.Bool("help"):
+				return cli.ShowAppHelp(c)
+			}
 			dir := DefaultJobDir
 			if c.NArg() > 0 {
 				dir = c.Args().First()
@@ -60,9 +72,6 @@ func Run(ctx context.Context, spec Spec, args []string, stdin io.Reader, stdout,
 			return nil
 		},
 		ExitErrHandler: func(*cli.Context, error) {},
-	}
-	cli.VersionPrinter = func(c *cli.Context) {
-		fmt.Fprintf(c.App.Writer, "%s %s (SOCCRATES suite %s)\n", spec.Manifest.Name, spec.Manifest.Version, version.Version)
 	}
 	if err := app.Run(args); err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", spec.Manifest.Folder(), err)
@@ -261,7 +270,7 @@ func (j *Job) readObservable(spec Spec) error {
 
 // readCACerts takes the CA bundle from the config text, else input/cacerts, else REQUESTS_CA_BUNDLE.
 func (j *Job) readCACerts() error {
-	if s := j.Config.String("cacerts"); s != "" && len(s) > 20 {
+	if s := j.Config.String("cacerts"); strings.TrimSpace(s) != "" {
 		j.cacerts = []byte(s)
 		return nil
 	}
