@@ -85,7 +85,7 @@ func TestCACertsFromConfig(t *testing.T) {
 	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, "trusted")
 	}))
-	defer srv.Close()
+	t.Cleanup(srv.Close) // the subtests run after this function returns
 	pemCert := string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}))
 	for _, tt := range []struct {
 		name, cacerts string
