@@ -2,9 +2,6 @@ package bpmn
 
 import (
 	"context"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -83,59 +80,3 @@ func mustParse(t testing.TB, xml string) *Definitions {
 	}
 	return d
 }
-
-// repoRoot walks up from the working directory to the folder holding go.mod.
-func repoRoot(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found above the test directory")
-		}
-		dir = parent
-	}
-}
-
-// sharedDir returns ../shared/<rel> beside the repository, skipping when it is absent (failing
-// instead when CI=true, where the reference material must be present).
-func sharedDir(t testing.TB, rel string) string {
-	t.Helper()
-	dir := filepath.Join(repoRoot(t), "..", "shared", rel)
-	if _, err := os.Stat(dir); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("reference material missing: %v", err)
-		}
-		t.Skipf("reference material missing (%v); it lives beside the repository in ../shared", err)
-	}
-	return dir
-}
-
-// validateXSD checks a process file against the OMG BPMN 2.0 schemas with xmllint, as Activiti does
-// at deploy time. It skips when xmllint or the schemas are missing, unless CI=true.
-func validateXSD(t *testing.T, file string) error {
-	t.Helper()
-	xsd := filepath.Join(sharedDir(t, "reference/bpmn/xsd"), "BPMN20.xsd")
-	xmllint, err := exec.LookPath("xmllint")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("xmllint missing (apt-get install libxml2-utils)")
-		}
-		t.Skip("xmllint missing (apt-get install libxml2-utils)")
-	}
-	out, err := exec.Command(xmllint, "--noout", "--nonet", "--schema", xsd, file).CombinedOutput()
-	if err != nil {
-		return &xsdError{out: string(out)}
-	}
-	return nil
-}
-
-type xsdError struct{ out string }
-
-func (e *xsdError) Error() string { return "xsd validation: " + e.out }

@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"flag"
+	"github.com/soccrates-cortex/soccrates/shared/testenv"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -119,7 +120,7 @@ func TestBuiltPlaybookValidates(t *testing.T) {
 
 func TestExamplesValidate(t *testing.T) {
 	t.Parallel()
-	dir := outside(t, "../shared/reference/examples")
+	dir := testenv.Outside(t, "../shared/reference/examples")
 	v, err := NewValidator(fullSource(t))
 	if err != nil {
 		t.Fatal(err)

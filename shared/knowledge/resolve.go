@@ -21,7 +21,6 @@ type obsMeta struct {
 // timeline is a list of observations in version order: by observation time, then by id.
 type timeline []obsMeta
 
-
 // upTo returns the versions up to and including the one with id, or nil when it is missing.
 func (t timeline) upTo(id int64) (timeline, bool) {
 	i := slices.IndexFunc(t, func(o obsMeta) bool { return o.id == id })

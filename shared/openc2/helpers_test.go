@@ -1,6 +1,7 @@
 package openc2
 
 import (
+	"github.com/soccrates-cortex/soccrates/shared/testenv"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -12,30 +13,11 @@ import (
 const oasisSchemaDir = "../shared/reference/schemas/openc2/oasis-tcs-openc2-usecases/" +
 	"PlugFests/2020.01.27-CyberCom-Plugfest/Schemas/Separate/JSON-Schema"
 
-// repoRoot walks up from the package folder to the folder holding go.mod.
-func repoRoot(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found above the test folder")
-		}
-		dir = parent
-	}
-}
-
 // oasisFS returns the OASIS schema folder, skipping the test when it is
 // absent unless CI=true, where its absence is a failure.
 func oasisFS(t testing.TB) fs.FS {
 	t.Helper()
-	dir := filepath.Join(repoRoot(t), oasisSchemaDir)
+	dir := filepath.Join(testenv.RepoRoot(t), oasisSchemaDir)
 	if _, err := os.Stat(filepath.Join(dir, SLPFSchemaPath)); err != nil {
 		if os.Getenv("CI") == "true" {
 			t.Fatalf("OASIS OpenC2 schemas missing at %s (CI=true): %v", dir, err)
@@ -49,7 +31,7 @@ func oasisFS(t testing.TB) fs.FS {
 func fullValidator(t testing.TB) *Validator {
 	t.Helper()
 	oasis := oasisFS(t)
-	s, err := LoadSchemas(os.DirFS(filepath.Join(repoRoot(t), "testdata", "schemas")), oasis)
+	s, err := LoadSchemas(os.DirFS(filepath.Join(testenv.RepoRoot(t), "testdata", "schemas")), oasis)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package openc2
 
 import (
 	"errors"
+	"github.com/soccrates-cortex/soccrates/shared/testenv"
 	"os"
 	"path/filepath"
 	"strings"
@@ -37,7 +38,7 @@ func TestValidatorRejects(t *testing.T) {
 
 func TestValidatorWithoutOASIS(t *testing.T) {
 	t.Parallel()
-	s, err := LoadSchemas(os.DirFS(filepath.Join(repoRoot(t), "testdata", "schemas")), nil)
+	s, err := LoadSchemas(os.DirFS(filepath.Join(testenv.RepoRoot(t), "testdata", "schemas")), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/soccrates-cortex/soccrates/shared/testenv"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -19,30 +20,12 @@ import (
 const oasisSchemaDir = "../shared/reference/schemas/openc2/oasis-tcs-openc2-usecases/" +
 	"PlugFests/2020.01.27-CyberCom-Plugfest/Schemas/Separate/JSON-Schema"
 
-func repoRoot(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found above the test folder")
-		}
-		dir = parent
-	}
-}
-
 // validator checks plans with the bundled schemas and, when present, the
 // OASIS SLPF/LS ones; without them (and CI unset) SLPF and domain_name
 // bodies get the structural check only, which the log says.
 func validator(t testing.TB) *cacao.Validator {
 	t.Helper()
-	root := repoRoot(t)
+	root := testenv.RepoRoot(t)
 	src := cacao.SchemaSource{Bundled: os.DirFS(filepath.Join(root, "testdata", "schemas"))}
 	oasis := filepath.Join(root, oasisSchemaDir)
 	switch _, err := os.Stat(oasis); {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/xml"
 	"fmt"
+	"github.com/soccrates-cortex/soccrates/shared/testenv"
 	"math"
 	"os"
 	"os/exec"
@@ -57,25 +58,6 @@ func TestUC1ProcessFile(t *testing.T) {
 	}
 }
 
-// repoRoot walks up from the package to the folder holding go.mod.
-func repoRoot(t *testing.T) string {
-	t.Helper()
-	dir, err := filepath.Abs(".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the package")
-		}
-		dir = parent
-	}
-}
-
 // skipOrFail skips a test whose outside resource is missing, except in CI where it must be present.
 func skipOrFail(t *testing.T, format string, args ...any) {
 	t.Helper()
@@ -89,17 +71,8 @@ func skipOrFail(t *testing.T, format string, args ...any) {
 // the repository (their licence is not Apache-2.0); they are read from ../shared beside the checkout.
 func TestUC1ProcessXSD(t *testing.T) {
 	t.Parallel()
-	xmllint, err := exec.LookPath("xmllint")
-	if err != nil {
-		skipOrFail(t, "xmllint not installed (apt-get install libxml2-utils)")
-	}
-	xsd := filepath.Join(repoRoot(t), "..", "shared", "reference", "bpmn", "xsd", "BPMN20.xsd")
-	if _, err := os.Stat(xsd); err != nil {
-		skipOrFail(t, "OMG BPMN schema not found at %s", xsd)
-	}
-	out, err := exec.Command(xmllint, "--noout", "--schema", xsd, uc1File).CombinedOutput()
-	if err != nil {
-		t.Errorf("xmllint: %v\n%s", err, out)
+	if err := testenv.ValidateBPMN(t, uc1File); err != nil {
+		t.Error(err)
 	}
 }
 
@@ -422,7 +395,7 @@ func TestInstallScript(t *testing.T) {
 	writeFile(t, dist, "analyzers/Fake/Fake.json", `{"command": "Fake/Fake"}`)
 	writeFile(t, dist, "analyzers/Fake/Fake", "binary")
 	prefix := filepath.Join(dir, "opt")
-	cmd := exec.Command(bash, filepath.Join(repoRoot(t), "scripts", "install.sh"))
+	cmd := exec.Command(bash, filepath.Join(testenv.RepoRoot(t), "scripts", "install.sh"))
 	cmd.Env = append(os.Environ(), "PREFIX="+prefix, "BIN="+binDir, "DIST="+dist)
 	out, err := cmd.CombinedOutput()
 	if err != nil {

@@ -6,7 +6,9 @@
 package testenv
 
 import (
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
 )
@@ -47,4 +49,34 @@ func Outside(t testing.TB, rel string) string {
 		t.Skipf("%s not found: it cannot ship in the repository; run beside the reference folder", p)
 	}
 	return p
+}
+
+// BPMNSchema is the OMG BPMN 2.0 schema Activiti validates deployments against, beside the checkout
+// (the OMG licence keeps it out of the repository).
+const BPMNSchema = "../shared/reference/bpmn/xsd/BPMN20.xsd"
+
+// Tool returns the path of an executable the test needs, e.g. "xmllint"; when it is not installed
+// it skips the test with the install hint, or fails it when CI=true.
+func Tool(t testing.TB, name, hint string) string {
+	t.Helper()
+	p, err := exec.LookPath(name)
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%s is not installed and CI=true (%s)", name, hint)
+		}
+		t.Skipf("%s is not installed (%s)", name, hint)
+	}
+	return p
+}
+
+// ValidateBPMN checks a process file against the OMG BPMN 2.0 schemas with xmllint, as Activiti does
+// at deploy time, and returns xmllint's complaint as the error.
+func ValidateBPMN(t testing.TB, file string) error {
+	t.Helper()
+	xmllint := Tool(t, "xmllint", "apt-get install libxml2-utils")
+	xsd := Outside(t, BPMNSchema)
+	if out, err := exec.Command(xmllint, "--noout", "--nonet", "--schema", xsd, file).CombinedOutput(); err != nil {
+		return fmt.Errorf("xsd validation of %s: %s", file, out)
+	}
+	return nil
 }
