@@ -94,6 +94,10 @@ func (j *Job) FileArtifact(content io.Reader, filename, contentType string) (Art
 	var rnd [8]byte
 	_, _ = rand.Read(rnd[:])
 	name := "artifact-" + hex.EncodeToString(rnd[:])
+	// Cortex creates output/, but a job folder laid out by hand or by another SOAR may lack it.
+	if err := os.MkdirAll(j.OutputDir(), 0o755); err != nil {
+		return Artifact{}, fmt.Errorf("write file artifact: %w", err)
+	}
 	path := filepath.Join(j.OutputDir(), name)
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o444)
 	if err != nil {

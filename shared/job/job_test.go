@@ -520,6 +520,10 @@ func TestFileArtifact(t *testing.T) {
 		return &Report{Artifacts: []Artifact{a, NewArtifact("ip", "198.51.100.2").WithTags("attacker").WithTLP(7)}}, nil
 	}}
 	dir := jobDir(t, []byte(`{"dataType":"ip","data":"198.51.100.1"}`))
+	// A job folder without output/ (laid out by hand or by another SOAR) still gets its files.
+	if err := os.Remove(filepath.Join(dir, "output")); err != nil {
+		t.Fatal(err)
+	}
 	var stdout, stderr bytes.Buffer
 	if code := Run(context.Background(), spec, []string{"w", dir}, nil, &stdout, &stderr); code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr.String())

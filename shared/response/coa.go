@@ -108,7 +108,7 @@ func (p planner) blockNames() CoA {
 	switch {
 	case len(p.in.C2Names) == 0:
 		c.Rationale = "The host is in the command-and-control stage but no C2 names were given: find them " +
-			"(for example with SOCCRATES_DGA on the host's DNS log) and plan again."
+			"(in the host's DNS or proxy logs) and plan again with them."
 	default:
 		c.Rationale = fmt.Sprintf("%d C2 name(s) were seen: denying their resolution cuts implants off from their "+
 			"controllers, also when the addresses behind the names change. A packet filter cannot enforce names, "+

@@ -95,9 +95,26 @@ func (s *suite) runSetup(file string, f *runFlags) (*bpmn.Definitions, bpmn.Vars
 	case f.approve || f.reject:
 		approver = decisionApprover{decided: true, approve: f.approve}
 	case s.cfg.Interactive:
-		approver = &bpmn.PromptApprover{In: s.cfg.Stdin, Out: s.cfg.Stderr}
+		approver = briefedApprover{next: &bpmn.PromptApprover{In: s.cfg.Stdin, Out: s.cfg.Stderr}, out: s.cfg.Stderr}
 	}
 	return d, vars, approver, nil
+}
+
+// briefedApprover shows the analyst the plan before asking for the decision, so nobody approves blind.
+type briefedApprover struct {
+	next bpmn.Approver
+	out  io.Writer
+}
+
+func (a briefedApprover) Complete(ctx context.Context, task bpmn.UserTask, vars bpmn.Vars) (map[string]any, error) {
+	if workDir, ok := vars["workDir"].(string); ok && workDir != "" {
+		fmt.Fprintln(a.out, "\nThe plan to decide on:")
+		if err := summarisePlan(a.out, workDir); err != nil {
+			fmt.Fprintf(a.out, "  (no plan to show: %v)\n", err)
+		}
+		fmt.Fprintln(a.out)
+	}
+	return a.next.Complete(ctx, task, vars)
 }
 
 // startVars parses k=v pairs; values stay strings, as a REST client of Activiti would send them.

@@ -64,7 +64,11 @@ func summariseDetect(w io.Writer, dir string) {
 		return
 	}
 	fmt.Fprintf(w, "  level: %s\n", analyzerToken(r))
+	if line, ok := r.full["summary"].(string); ok && line != "" {
+		fmt.Fprintf(w, "  %s\n", line)
+	}
 	victims, ok := r.full["victims"].([]any)
+	omitted, _ := r.full["victims_omitted"].(float64)
 	if !ok {
 		fmt.Fprintln(w, `  the report has no "victims" list`)
 	}
@@ -73,7 +77,11 @@ func summariseDetect(w io.Writer, dir string) {
 	}
 	for i, v := range victims {
 		if i == summaryVictims {
-			fmt.Fprintf(w, "  ... and %d more victims in the report\n", len(victims)-i)
+			fmt.Fprintf(w, "  ... %d more victims in the report", len(victims)-i)
+			if omitted > 0 {
+				fmt.Fprintf(w, ", and %d beyond its max_victims limit", int(omitted))
+			}
+			fmt.Fprintln(w)
 			break
 		}
 		summariseVictim(w, v)
