@@ -302,6 +302,7 @@ func TestRedact(t *testing.T) {
 		{"nested_token", `{"proxy":{"auth":{"token":"t0k3n"}}}`, `{"proxy":{"auth":"REMOVED"}}`},
 		{"author_is_not_auth", `{"author":"Jane"}`, `{"author":"Jane"}`},
 		{"session_cookie_webhook", `{"SessionId":"s","Cookie":"c","slack_webhook":"w"}`, `{"SessionId":"REMOVED","Cookie":"REMOVED","slack_webhook":"REMOVED"}`},
+		{"keyword_dsn", `{"store_dsn":"host=db user=s password=pw123"}`, `{"store_dsn":"REMOVED"}`},
 		{"url_userinfo", `{"proxy_http":"http://bob:hunter22@proxy.example:3128"}`, `{"proxy_http":"http://REMOVED@proxy.example:3128"}`},
 		{"url_query_key", `{"url":"https://x.example/api?apikey=zzzz&q=1"}`, `{"url":"https://x.example/api?apikey=REMOVED&q=1"}`},
 		{"list_of_objects", `{"credentials":[{"user":"u"}],"list":[{"password":"pw12"}]}`, `{"credentials":"REMOVED","list":[{"password":"REMOVED"}]}`},

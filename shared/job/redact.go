@@ -14,7 +14,7 @@ const Removed = "REMOVED"
 // secretWords are the parts of a key name that mark its value as secret. cortexutils checks only
 // key, password and secret, and only at the top level of config; this list and the any-depth walk
 // close the gaps its reference input shows (api_Pass, token), and the others seen in real configs.
-var secretWords = []string{"key", "password", "pass", "secret", "token", "credential", "auth", "cookie", "session", "webhook"}
+var secretWords = []string{"key", "password", "pass", "secret", "token", "credential", "auth", "cookie", "session", "webhook", "dsn"}
 
 // IsSecretKey reports whether a configuration key name marks a secret value (case-insensitive).
 // "auth" inside "author" is not a secret.
