@@ -14,10 +14,10 @@
 // says nothing about other ports, a scan of one subnet nothing about other hosts, and a late scan
 // of an older time is placed in the history without overwriting what newer scans saw.
 //
-// Each kind of knowledge has one writer. This package has writer functions for the
-// infrastructure only ([Store.Ingest], [Store.SetInfraConfig]); the business model and CTI
-// readers ([BusinessReader], [CTIReader]) read tables that their writers, still to be built, will
-// fill.
+// Each kind of knowledge has one writer: the infrastructure ([Store.Ingest], [Store.SetInfraConfig],
+// used by SOCCRATES_InfraModel), the business model ([Store.PutBusinessModel], used by
+// SOCCRATES_BusinessImpact). CTI has its tables and [CTIReader]; its writer, for the threat-intel
+// analyzer, is still to be built.
 //
 // Writes are transactions. On SQLite an ingest takes the write lock at its start (BEGIN
 // IMMEDIATE) and waits up to the busy timeout for another writer; on PostgreSQL it takes a

@@ -10,7 +10,7 @@ import (
 
 // BusinessModel is one version of the business model (ArchiMate elements and relations) with
 // the links from its technology nodes to infrastructure hosts. Its one writer is the
-// BusinessImpact analyzer (not built yet).
+// BusinessImpact analyzer (see PutBusinessModel).
 type BusinessModel struct {
 	Version   int64              `json:"version"`
 	ValidFrom time.Time          `json:"valid_from"`
