@@ -1,5 +1,7 @@
 // Command AttackDetection is the Cortex analyzer SOCCRATES_AttackDetection: it reads a file of
-// Suricata EVE alerts and reports, per victim host, the most advanced ATT&CK stage reached.
+// alerts (Suricata EVE, Wazuh, AIT CSV, or a tar or zip of them), or for an ip or hostname the
+// alerts of that host from the configured alert source, and reports per victim host the ATT&CK
+// stage reached, the decoded stage sequence, and the episodes suppressed as background.
 // The analysis lives in package detect; this file only connects it to the Cortex job.
 package main
 
@@ -27,31 +29,21 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 }
 
 // report is the analyzer's full report: the detection result, with the victim list cut to
-// max_victims so that TheHive stays responsive on large files.
+// max_victims and the episode list to max_episodes so that TheHive stays responsive.
 type report struct {
 	*detect.Result
-	VictimsOmitted int `json:"victims_omitted"`
+	VictimsOmitted  int `json:"victims_omitted"`
+	EpisodesOmitted int `json:"episodes_omitted"`
 }
 
 func analyze(ctx context.Context, j *job.Job) (*job.Report, error) {
-	f, err := j.OpenFile()
+	cfg, err := config(j)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	home, err := detect.ParseHomeNet(j.Config.Strings("home_networks"))
+	res, err := detectJob(ctx, j, cfg)
 	if err != nil {
-		return nil, fmt.Errorf("configuration item home_networks: %w", err)
-	}
-	cfg := detect.Config{
-		HomeNet:        home,
-		Gap:            time.Duration(j.Config.Float("episode_gap_minutes", 10) * float64(time.Minute)),
-		NoiseAddresses: append([]string{}, j.Config.Strings("ignore_addresses")...),
-		Logger:         j.Log,
-	}
-	res, err := detect.Analyze(ctx, f, cfg)
-	if err != nil {
-		return nil, explain(err, j.Data())
+		return nil, err
 	}
 	tax := taxonomies(res)
 	full := report{Result: res}
@@ -59,18 +51,82 @@ func analyze(ctx context.Context, j *job.Job) (*job.Report, error) {
 		full.VictimsOmitted = len(res.Victims) - limit
 		res.Victims = res.Victims[:limit]
 	}
+	full.EpisodesOmitted = trimEpisodes(res, j.Config.Int("max_episodes", 500))
 	return &job.Report{Taxonomies: tax, Artifacts: artifacts(res), Full: full}, nil
 }
 
-// explain turns a reading error into a message that tells the analyst what to submit instead.
-func explain(err error, filename string) error {
-	switch {
-	case errors.Is(err, alerts.ErrNotEVE):
-		return fmt.Errorf("%s is not a Suricata EVE alert file (%v); submit eve.json alerts as JSON lines, a JSON array, gzip of either, or a Splunk export", filename, err)
-	case errors.Is(err, alerts.ErrNoAlerts):
-		return fmt.Errorf("%s holds no Suricata alerts (%v); submit a file with event_type \"alert\" records", filename, err)
+func config(j *job.Job) (detect.Config, error) {
+	home, err := detect.ParseHomeNet(j.Config.Strings("home_networks"))
+	if err != nil {
+		return detect.Config{}, fmt.Errorf("configuration item home_networks: %w", err)
 	}
-	return fmt.Errorf("read alerts from %s: %w", filename, err)
+	cfg := detect.Config{
+		HomeNet:        home,
+		Gap:            time.Duration(j.Config.Float("episode_gap_minutes", 60) * float64(time.Minute)),
+		NoiseAddresses: append([]string{}, j.Config.Strings("ignore_addresses")...),
+		Logger:         j.Log,
+	}
+	if !j.Config.Bool("suppress_background", true) {
+		cfg.SuppressAt = -1
+	}
+	return cfg, nil
+}
+
+// detectJob analyses the job's file, or for an ip or hostname the alerts of that host in the
+// configured alert source.
+func detectJob(ctx context.Context, j *job.Job, cfg detect.Config) (*detect.Result, error) {
+	if path, _, _ := j.File(); path != "" {
+		f, err := j.OpenFile()
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		res, err := detect.Analyze(ctx, f, cfg)
+		if err != nil {
+			return nil, explain(err, j.Data())
+		}
+		return res, nil
+	}
+	src := j.Config.String("alert_source")
+	if src == "" {
+		return nil, errors.New("configuration item alert_source is empty: set it to the alert file or folder to search for the host")
+	}
+	cfg.Host = j.Data()
+	res, err := detect.AnalyzePath(ctx, src, cfg)
+	if err != nil {
+		return nil, explain(err, "alert source "+src)
+	}
+	return res, nil
+}
+
+// trimEpisodes keeps at most limit episodes, those left to read first, and returns how many
+// were left out.
+func trimEpisodes(res *detect.Result, limit int) int {
+	if limit < 0 || len(res.Episodes) <= limit {
+		return 0
+	}
+	kept := make([]detect.Episode, 0, limit)
+	for _, suppressed := range []bool{false, true} {
+		for _, e := range res.Episodes {
+			if e.Suppressed == suppressed && len(kept) < limit {
+				kept = append(kept, e)
+			}
+		}
+	}
+	omitted := len(res.Episodes) - len(kept)
+	res.Episodes = kept
+	return omitted
+}
+
+// explain turns a reading error into a message that tells the analyst what to submit instead.
+func explain(err error, what string) error {
+	switch {
+	case errors.Is(err, alerts.ErrUnknownFormat):
+		return fmt.Errorf("%s is not an alert file (%v); submit Suricata eve.json alerts (JSON lines, array, Splunk export), Wazuh alerts.json, AIT alert CSV, or gzip, tar or zip of them", what, err)
+	case errors.Is(err, alerts.ErrNoAlerts):
+		return fmt.Errorf("%s holds no alerts (%v); submit a file with Suricata event_type \"alert\" records, Wazuh alerts or AIT CSV rows", what, err)
+	}
+	return fmt.Errorf("read alerts from %s: %w", what, err)
 }
 
 // level says how alarming a stage is: scanning and discovery are suspicious, anything from

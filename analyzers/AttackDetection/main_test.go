@@ -162,9 +162,9 @@ func TestBadInputGivesErrorReport(t *testing.T) {
 			j.Input = []byte(strings.Replace(string(j.Input), `"tlp":2`, `"tlp":3`, 1))
 			return j
 		}(), "TLP is higher than allowed."},
-		{"not_an_alert_file", fileJob(t, "notes.txt", []byte("Dear SOC,\nplease look at this.\n"), ""), "is not a Suricata EVE alert file"},
-		{"json_without_alerts", fileJob(t, "dns.json", []byte(`{"timestamp":"2017-11-04T13:17:10.045822+0000","event_type":"dns","src_ip":"10.0.0.1"}`+"\n"), ""), "holds no Suricata alerts"},
-		{"binary_garbage", fileJob(t, "x.bin", []byte{0x00, 0xff, 0x13, 0x37, 0x89, 0x50}, ""), "not a Suricata EVE alert file"},
+		{"not_an_alert_file", fileJob(t, "notes.txt", []byte("Dear SOC,\nplease look at this.\n"), ""), "is not an alert file"},
+		{"json_without_alerts", fileJob(t, "dns.json", []byte(`{"timestamp":"2017-11-04T13:17:10.045822+0000","event_type":"dns","src_ip":"10.0.0.1"}`+"\n"), ""), "holds no alerts"},
+		{"binary_garbage", fileJob(t, "x.bin", []byte{0x00, 0xff, 0x13, 0x37, 0x89, 0x50}, ""), "is not an alert file"},
 		{"wrong_data_type", cortextest.Job{Input: []byte(`{"dataType":"hash","data":"d41d8cd98f00b204e9800998ecf8427e"}`)}, "not supported"},
 	}
 	for _, tt := range tests {
@@ -173,6 +173,51 @@ func TestBadInputGivesErrorReport(t *testing.T) {
 			rep := cortextest.RunProcess(t, bin, tt.job).Check(t, cortextest.Analyzer)
 			if rep.Success || !strings.Contains(rep.ErrorMessage, tt.want) {
 				t.Errorf("success=%v errorMessage=%q, want it to say %q", rep.Success, rep.ErrorMessage, tt.want)
+			}
+		})
+	}
+}
+
+// TestHostObservableReadsAlertSource runs an ip and a hostname job against a folder of mixed
+// alert files; the report must cover that host only.
+func TestHostObservableReadsAlertSource(t *testing.T) {
+	t.Parallel()
+	bin := cortextest.Build(t, "./analyzers/AttackDetection")
+	dir := t.TempDir()
+	wazuh, err := os.ReadFile("../../shared/alerts/testdata/wazuh_alerts.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	csv := "time,name,ip,host,short\n1709546589,Wazuh: Successful sudo to ROOT executed.,10.143.2.5,other_server,W-Aut-Sud\n"
+	for name, content := range map[string][]byte{"manager/alerts.json": wazuh, "ait/other.csv": []byte(csv)} {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, content, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct{ dataType, data string }{{"ip", "10.143.2.4"}, {"hostname", "intranet_server"}} {
+		t.Run(tc.dataType, func(t *testing.T) {
+			t.Parallel()
+			input := fmt.Sprintf(`{"data":%q,"dataType":%q,"tlp":2,"pap":2,"config":{"alert_source":%q,"check_tlp":true,"max_tlp":2}}`,
+				tc.data, tc.dataType, dir)
+			rep := cortextest.RunProcess(t, bin, cortextest.Job{Input: []byte(input)}).Check(t, cortextest.Analyzer)
+			if !rep.Success {
+				t.Fatal(rep.ErrorMessage)
+			}
+			victims := rep.Full["victims"].([]any)
+			if len(victims) != 1 || victims[0].(map[string]any)["ip"] != "10.143.2.4" {
+				t.Fatalf("victims %v, want 10.143.2.4 alone", victims)
+			}
+			// The netstat rule (a new listener) maps to command-and-control, above sudo and brute force.
+			if got := victims[0].(map[string]any)["stage"].(map[string]any)["shortname"]; got != "command-and-control" {
+				t.Errorf("stage %v", got)
+			}
+			stats := rep.Full["stats"].(map[string]any)
+			if stats["outside_host"].(float64) < 2 {
+				t.Errorf("stats %v: the other hosts' alerts were not left out", stats)
 			}
 		})
 	}

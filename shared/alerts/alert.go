@@ -5,35 +5,62 @@ import (
 	"time"
 )
 
+// ErrUnknownFormat is wrapped by the error Read returns when the input is
+// no alert file of a format this package knows.
+var ErrUnknownFormat = errors.New("not an alert file of a known format (Suricata EVE, Wazuh alerts.json, AIT CSV)")
+
+// ErrNotEVE is the name ErrUnknownFormat had when only Suricata EVE was read;
+// it is the same error value.
+var ErrNotEVE = ErrUnknownFormat
+
 // ErrNoAlerts is wrapped by the error Read returns when the input holds no
 // alert at all (it may hold other EVE events).
 var ErrNoAlerts = errors.New("no alerts in input")
-
-// ErrNotEVE is wrapped by the error Read returns when the input is not a
-// Suricata EVE file at all.
-var ErrNotEVE = errors.New("not a Suricata EVE alert file")
 
 // MaxRecordBytes is the largest single record Read accepts; a longer one
 // stops the reading, since it cannot be told apart from a broken file.
 const MaxRecordBytes = 16 << 20
 
+// Formats of the records Read understands; the keys of Stats.Formats.
+const (
+	FormatEVE    = "suricata_eve"
+	FormatWazuh  = "wazuh_json"
+	FormatAITCSV = "ait_csv"
+)
+
 // Alert is one alert, normalised from the tool's own format.
 type Alert struct {
-	Time        time.Time
-	Tool        string // "suricata"
-	SignatureID int64
-	Signature   string
-	Category    string // Suricata classtype description, e.g. "Web Application Attack"
-	Severity    int
-	Proto       string
-	AppProto    string
-	SrcIP       string
-	SrcPort     int
-	DestIP      string
-	DestPort    int
-	FlowID      uint64
+	Time time.Time
+	// Tool is the detector that raised the alert: "suricata", "wazuh",
+	// "aminer", or the prefix an AIT CSV name carries.
+	Tool        string
+	SignatureID int64  // Suricata signature_id, Wazuh rule.id
+	Signature   string // Suricata signature, Wazuh rule.description, AIT name without its tool prefix
+	// Category is Suricata's classtype description, Wazuh's rule.groups
+	// joined with commas, or the AIT alert-type code (column short).
+	Category string
+	Severity int // Suricata severity (1 = highest), Wazuh rule.level (15 = highest)
+	Proto    string
+	AppProto string
+	SrcIP    string
+	SrcPort  int
+	DestIP   string
+	DestPort int
+	FlowID   uint64
 	// Hostnames are the app-layer names seen (dns rrname, http hostname, tls sni).
 	Hostnames []string
+
+	// Host and HostIP name the host whose log raised the alert (Wazuh
+	// agent.name and agent.ip, AIT host and ip); empty for network alerts.
+	Host   string
+	HostIP string
+
+	// TechniqueIDs, Techniques and Tactics are the ATT&CK mapping the tool
+	// itself gives (Wazuh rule.mitre.id, .technique, .tactic); tactics are
+	// ATT&CK tactic names such as "Credential Access".
+	TechniqueIDs []string
+	Techniques   []string
+	Tactics      []string
 
 	// Source and Target are Suricata's alert.source and alert.target, written
 	// only by rules with the target keyword; zero when absent.
@@ -47,7 +74,10 @@ type Alert struct {
 	FlowSrc   Endpoint
 	FlowDest  Endpoint
 
-	// Record is the 1-based record number in the input.
+	// File is the member of a tar or zip container, or the file of a folder,
+	// the alert came from; empty for a single input.
+	File string
+	// Record is the 1-based record number in its file.
 	Record int
 }
 
@@ -65,6 +95,12 @@ type Stats struct {
 	Malformed int `json:"malformed"` // records that could not be used
 	// MalformedSamples describes the first few malformed records.
 	MalformedSamples []string `json:"malformed_samples,omitempty"`
+	// Formats counts the alerts by record format (FormatEVE, ...).
+	Formats map[string]int `json:"formats,omitempty"`
+	// Files counts the alert files read (members of containers included);
+	// SkippedFiles the members or files that held no alerts of a known format.
+	Files        int `json:"files"`
+	SkippedFiles int `json:"skipped_files,omitempty"`
 }
 
 // maxSamples bounds Stats.MalformedSamples.
@@ -75,4 +111,11 @@ func (s *Stats) addMalformed(desc string) {
 	if len(s.MalformedSamples) < maxSamples {
 		s.MalformedSamples = append(s.MalformedSamples, desc)
 	}
+}
+
+func (s *Stats) addFormat(f string) {
+	if s.Formats == nil {
+		s.Formats = map[string]int{}
+	}
+	s.Formats[f]++
 }

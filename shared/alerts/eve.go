@@ -16,9 +16,9 @@ const (
 	kindOther      // an EVE event of another type
 )
 
-// errNotEvent marks a record that is JSON but no EVE event; on the first
-// record it makes the whole input ErrNotEVE.
-var errNotEvent = errors.New("no event_type field: not an EVE event")
+// errNotEvent marks a record that is JSON but neither an EVE event nor a
+// Wazuh alert; on the first record it makes the whole input ErrUnknownFormat.
+var errNotEvent = errors.New("no event_type or rule field: neither an EVE event nor a Wazuh alert")
 
 // errSyntax marks a record that is not JSON.
 var errSyntax = errors.New("malformed JSON")
@@ -32,6 +32,8 @@ type decoder struct {
 	outer, inner fastjson.Parser
 	strs         map[string]string
 	a            Alert
+	format       string // of the last alert decoded
+	scratch      []byte
 }
 
 func newDecoder() *decoder {
@@ -54,7 +56,8 @@ func (d *decoder) str(b []byte) string {
 	return s
 }
 
-// decode parses one record into d.a.
+// decode parses one JSON record into d.a: an EVE event, a Splunk export of
+// one, or a Wazuh alert.
 func (d *decoder) decode(rec []byte) (kind, error) {
 	v, err := d.outer.ParseBytes(rec)
 	if err != nil {
@@ -77,12 +80,25 @@ func (d *decoder) decode(rec []byte) (kind, error) {
 
 	et := v.Get("event_type")
 	if et == nil {
+		if rule := v.Get("rule"); rule != nil && rule.Type() == fastjson.TypeObject {
+			d.format = FormatWazuh
+			return kindAlert, d.fillWazuh(v, rule)
+		}
 		return 0, errNotEvent
 	}
 	if string(et.GetStringBytes()) != "alert" {
 		return kindOther, nil
 	}
+	d.format = FormatEVE
 	return kindAlert, d.fill(v)
+}
+
+// reset empties d.a for the next alert, keeping its slices' memory.
+func (d *decoder) reset() *Alert {
+	a := &d.a
+	*a = Alert{Hostnames: a.Hostnames[:0], TechniqueIDs: a.TechniqueIDs[:0], Techniques: a.Techniques[:0],
+		Tactics: a.Tactics[:0], Record: a.Record, File: a.File}
+	return a
 }
 
 // fill copies the fields of an EVE alert event into d.a.
@@ -95,8 +111,7 @@ func (d *decoder) fill(v *fastjson.Value) error {
 	if err != nil {
 		return err
 	}
-	a := &d.a
-	*a = Alert{Hostnames: a.Hostnames[:0], Record: a.Record}
+	a := d.reset()
 	a.Time = ts
 	a.Tool = "suricata"
 	a.SrcIP = d.str(v.GetStringBytes("src_ip"))

@@ -18,12 +18,18 @@ func FuzzRead(f *testing.F) {
 	f.Add([]byte("\x1f\x8b\x08\x00"))
 	f.Add([]byte("{oops\n" + eveAlert1))
 	f.Add([]byte("[" + eveAlert1[:50]))
+	f.Add([]byte(aitCSV))
+	f.Add([]byte("time,name\n\"1\",\"a\"\"b\"\n2,\n"))
+	f.Add([]byte(`{"timestamp":"2024-03-04T10:03:09.004+0000","rule":{"level":3,"description":"x","id":"5402","mitre":{"id":["T1548"],"tactic":["Privilege Escalation"]},"groups":["a","b"]},"agent":{"id":"002","name":"h","ip":"10.0.0.1"},"data":{"srcip":"1.2.3.4","srcport":"22"}}`))
+	f.Add(tarOf(f, map[string]string{"a.json": eveAlert1, "b.csv": aitCSV}))
+	f.Add(zipOf(f, map[string]string{"a.json": eveAlert1, "b.txt": "hello"}))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		calls := 0
 		st, err := Read(bytes.NewReader(data), func(a *Alert) error {
 			calls++
-			if a.Time.IsZero() || a.SrcIP == "" || a.DestIP == "" {
-				t.Fatalf("alert passed on without time or addresses: %+v", a)
+			if a.Time.IsZero() || a.Signature == "" && a.Tool != "suricata" ||
+				a.SrcIP == "" && a.DestIP == "" && a.Host == "" && a.HostIP == "" {
+				t.Fatalf("alert passed on without time, signature or any address: %+v", a)
 			}
 			return nil
 		})

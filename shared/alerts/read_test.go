@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -54,6 +55,9 @@ func collect(t *testing.T, input string) ([]Alert, Stats, error) {
 	st, err := Read(strings.NewReader(input), func(a *Alert) error {
 		c := *a
 		c.Hostnames = append([]string(nil), a.Hostnames...)
+		c.TechniqueIDs = slices.Clone(a.TechniqueIDs)
+		c.Techniques = slices.Clone(a.Techniques)
+		c.Tactics = slices.Clone(a.Tactics)
 		got = append(got, c)
 		return nil
 	})
@@ -92,7 +96,7 @@ func TestReadForms(t *testing.T) {
 					t.Errorf("chunked read: %+v, %v; want %+v", st2, err, st)
 				}
 			}
-			want := Stats{Records: 3, Alerts: 2, Skipped: 1}
+			want := Stats{Records: 3, Alerts: 2, Skipped: 1, Files: 1, Formats: map[string]int{FormatEVE: 2}}
 			if !reflect.DeepEqual(st, want) {
 				t.Errorf("stats = %+v, want %+v", st, want)
 			}
@@ -143,7 +147,8 @@ func TestReadErrors(t *testing.T) {
 		message string // substring of the error
 	}{
 		{"not_json", "hello world\n", ErrNotEVE, "starts with 'h'"},
-		{"csv", "time,name,ip\n1,2,3\n", ErrNotEVE, "not with { or ["},
+		{"csv_other_header", "when,what,where\n1,2,3\n", ErrUnknownFormat, "CSV header with time and name"},
+		{"binary_one_line", "\x00\x01" + strings.Repeat("x", 70<<10), ErrUnknownFormat, "no CSV header"},
 		{"json_not_eve", `{"name":"x"}` + "\n" + eveAlert1, ErrNotEVE, "record 1 at line 1"},
 		{"array_of_numbers", "[1,2,3]", ErrNotEVE, "record 1"},
 		{"first_record_bad_json", "\n\n{\"event_type\":\"alert\",\n" + eveAlert1, nil, "record 1 at line 3: malformed JSON"},

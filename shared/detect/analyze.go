@@ -1,10 +1,12 @@
 package detect
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/soccrates-cortex/soccrates/shared/alerts"
@@ -15,47 +17,63 @@ const ctxEvery = 4096
 
 // analyzer holds the state of one Analyze call.
 type analyzer struct {
-	ctx        context.Context
-	t          *tables
-	log        *slog.Logger
-	noiseCat   map[string]bool
-	noiseAddr  map[string]bool
-	cache      map[[2]string]mapping // (signature, classtype) -> mapping
-	g          *grouper
-	unmapped   map[string]*SignatureCount
-	stats      Stats
-	seen       int
-	first      time.Time
-	last       time.Time
-	settingGap time.Duration
-	home       HomeNet
+	ctx       context.Context
+	t         *tables
+	log       *slog.Logger
+	cfg       Config
+	noiseCat  map[string]bool
+	noiseAddr map[string]bool
+	cache     map[mapKey]mapping
+	g         *grouper
+	unmapped  map[string]*SignatureCount
+	stats     Stats
+	seen      int
+	first     time.Time
+	last      time.Time
 }
+
+// mapKey is what the mapping of an alert depends on.
+type mapKey struct{ tool, sig, category, tactic string }
 
 // Analyze reads the alerts of r (any form package alerts reads), maps each
 // to an ATT&CK tactic, tells attacker from victim, groups alerts into
-// episodes and ranks the victims by the most advanced stage reached.
+// episodes with an adaptive gap, scores each episode against the
+// background learned from the input, decodes each victim's stage sequence,
+// and finds patterns across hosts.
 //
 // Errors from reading are returned as they are wrapped by package alerts
-// (errors.Is works for alerts.ErrNoAlerts and alerts.ErrNotEVE); a Result
-// is returned only without error.
+// (errors.Is works for alerts.ErrNoAlerts and alerts.ErrUnknownFormat); a
+// Result is returned only without error.
 func Analyze(ctx context.Context, r io.Reader, cfg Config) (*Result, error) {
+	return analyze(ctx, func(fn func(*alerts.Alert) error) (alerts.Stats, error) { return alerts.Read(r, fn) }, cfg)
+}
+
+// AnalyzePath is Analyze on a file or a folder of alert files (alerts.ReadPath).
+func AnalyzePath(ctx context.Context, path string, cfg Config) (*Result, error) {
+	return analyze(ctx, func(fn func(*alerts.Alert) error) (alerts.Stats, error) { return alerts.ReadPath(path, fn) }, cfg)
+}
+
+func analyze(ctx context.Context, read func(func(*alerts.Alert) error) (alerts.Stats, error), cfg Config) (*Result, error) {
 	t, err := loadTables()
 	if err != nil {
 		return nil, fmt.Errorf("analyze alerts: %w", err)
 	}
 	an := newAnalyzer(ctx, t, cfg)
-	st, err := alerts.Read(r, an.handle)
+	st, err := read(an.handle)
 	an.stats.Records = st.Records
 	an.stats.AlertsRead = st.Alerts
+	an.stats.Formats = st.Formats
+	an.stats.Files = st.Files
+	an.stats.SkippedFiles = st.SkippedFiles
 	an.stats.SkippedEvents = st.Skipped
 	an.stats.Malformed = st.Malformed
 	an.stats.MalformedSamples = st.MalformedSamples
 	if err != nil {
 		return nil, fmt.Errorf("analyze alerts: %w", err)
 	}
-	res := an.result(cfg)
+	res := an.result()
 	an.log.Debug("alerts analysed", "alerts", st.Alerts, "episodes", len(res.Episodes),
-		"victims", len(res.Victims), "noise", an.stats.Noise, "unmapped", an.stats.Unmapped)
+		"shown", res.Stats.EpisodesShown, "victims", len(res.Victims), "noise", an.stats.Noise, "unmapped", an.stats.Unmapped)
 	return res, nil
 }
 
@@ -64,22 +82,25 @@ func newAnalyzer(ctx context.Context, t *tables, cfg Config) *analyzer {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	gap := cfg.Gap
-	if gap <= 0 {
-		gap = DefaultGap
-	}
+	cfg.Gap = orDur(cfg.Gap, DefaultGap)
+	cfg.MinGap = min(orDur(cfg.MinGap, DefaultMinGap), cfg.Gap)
+	cfg.GapFactor = orFloat(cfg.GapFactor, DefaultGapFactor)
+	cfg.MinHistory = orDur(cfg.MinHistory, DefaultMinHistory)
+	cfg.SuppressAt = orFloat(cfg.SuppressAt, DefaultSuppressAt)
+	cfg.BurstFactor = orFloat(cfg.BurstFactor, DefaultBurstFactor)
+	cfg.NoiseCategories = nonNil(orDefault(cfg.NoiseCategories, DefaultNoiseCategories))
+	cfg.NoiseAddresses = nonNil(orDefault(cfg.NoiseAddresses, DefaultNoiseAddresses))
 	return &analyzer{
-		ctx:        ctx,
-		t:          t,
-		log:        log,
-		noiseCat:   set(orDefault(cfg.NoiseCategories, DefaultNoiseCategories)),
-		noiseAddr:  set(orDefault(cfg.NoiseAddresses, DefaultNoiseAddresses)),
-		cache:      map[[2]string]mapping{},
-		g:          newGrouper(gap),
-		unmapped:   map[string]*SignatureCount{},
-		stats:      Stats{MappedBy: map[string]int{}, DirectionBy: map[string]int{}},
-		settingGap: gap,
-		home:       cfg.HomeNet,
+		ctx:       ctx,
+		t:         t,
+		log:       log,
+		cfg:       cfg,
+		noiseCat:  set(cfg.NoiseCategories),
+		noiseAddr: set(cfg.NoiseAddresses),
+		cache:     map[mapKey]mapping{},
+		g:         newGrouper(cfg.MinGap),
+		unmapped:  map[string]*SignatureCount{},
+		stats:     Stats{MappedBy: map[string]int{}, DirectionBy: map[string]int{}},
 	}
 }
 
@@ -98,13 +119,17 @@ func set(v []string) map[string]bool {
 	return m
 }
 
-// handle takes one alert from alerts.Read.
+// handle takes one alert from the reader.
 func (an *analyzer) handle(a *alerts.Alert) error {
 	an.seen++
 	if an.seen%ctxEvery == 0 {
 		if err := an.ctx.Err(); err != nil {
 			return err
 		}
+	}
+	if an.cfg.Host != "" && !names(a, an.cfg.Host) {
+		an.stats.OutsideHost++
+		return nil
 	}
 	if an.noiseCat[a.Category] || an.noiseAddr[a.SrcIP] || an.noiseAddr[a.DestIP] {
 		an.stats.Noise++
@@ -117,18 +142,16 @@ func (an *analyzer) handle(a *alerts.Alert) error {
 		return nil
 	case unmapped:
 		an.countUnmapped(a)
-		return nil
 	}
-
 	attacker, victim, how := an.t.roles(a)
-	if !an.home.Contains(victim) {
+	if !an.cfg.HomeNet.Contains(victim) {
 		an.stats.OutsideHomeNet++
 		return nil
 	}
 	an.stats.DirectionBy[how]++
-	an.stats.MappedBy[m.via]++
+	an.stats.MappedBy[cmp.Or(m.via, "unknown")]++
 	an.stats.InEpisodes++
-	an.g.add(groupKey{attacker: attacker, victim: victim, tactic: m.tactic}, a, m)
+	an.g.add(groupKey{attacker: attacker, victim: victim, tool: a.Tool, sig: a.Signature, tactic: m.tactic}, a, m)
 	if an.first.IsZero() || a.Time.Before(an.first) {
 		an.first = a.Time
 	}
@@ -138,13 +161,22 @@ func (an *analyzer) handle(a *alerts.Alert) error {
 	return nil
 }
 
+// names reports whether the alert names host at either end or as the
+// reporting host; host names compare without case.
+func names(a *alerts.Alert, host string) bool {
+	return a.SrcIP == host || a.DestIP == host || a.HostIP == host || strings.EqualFold(a.Host, host)
+}
+
 func (an *analyzer) classify(a *alerts.Alert) mapping {
-	k := [2]string{a.Signature, a.Category}
+	k := mapKey{tool: a.Tool, sig: a.Signature, category: a.Category}
+	if len(a.Tactics) > 0 {
+		k.tactic = a.Tactics[0]
+	}
 	m, ok := an.cache[k]
 	if !ok {
-		m = an.t.classify(a.Signature, a.Category)
+		m = an.t.classifyAlert(a)
 		an.cache[k] = m
-		an.log.Debug("signature mapped", "signature", a.Signature, "category", a.Category,
+		an.log.Debug("signature mapped", "tool", a.Tool, "signature", a.Signature, "category", a.Category,
 			"tactic", an.tacticName(m.tactic), "mapped_by", m.via)
 	}
 	return m
@@ -155,7 +187,7 @@ func (an *analyzer) tacticName(idx int) string {
 	case noTactic:
 		return "none"
 	case unmapped:
-		return "unmapped"
+		return "unknown"
 	}
 	return an.t.tactics[idx].Shortname
 }

@@ -5,24 +5,38 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
+	"time"
 )
 
+// unknownTactic stands for the tactic of alerts no table could place.
+var unknownTactic = Tactic{Shortname: "unknown", Name: "Unknown"}
+
 // result turns the accumulated groups into the report.
-func (an *analyzer) result(cfg Config) *Result {
+func (an *analyzer) result() *Result {
+	cfg := an.cfg
 	res := &Result{
-		Episodes: an.episodes(),
 		Unmapped: sortedCounts(an.unmapped),
 		Settings: Settings{
-			Gap:             an.settingGap.String(),
-			NoiseCategories: nonNil(orDefault(cfg.NoiseCategories, DefaultNoiseCategories)),
-			NoiseAddresses:  nonNil(orDefault(cfg.NoiseAddresses, DefaultNoiseAddresses)),
-			HomeNet:         cfg.HomeNet.String(),
+			Gap: cfg.Gap.String(), MinGap: cfg.MinGap.String(), GapFactor: cfg.GapFactor,
+			MinHistory: cfg.MinHistory.String(), SuppressAt: cfg.SuppressAt, BurstFactor: cfg.BurstFactor,
+			NoiseCategories: cfg.NoiseCategories, NoiseAddresses: cfg.NoiseAddresses,
+			HomeNet: cfg.HomeNet.String(), Host: cfg.Host,
 		},
 	}
+	res.Episodes = an.episodes()
 	an.stats.FirstAlert, an.stats.LastAlert = an.first, an.last
+	for _, e := range res.Episodes {
+		if e.Suppressed {
+			an.stats.EpisodesSuppressed++
+			an.stats.AlertsSuppressed += e.Alerts
+		}
+	}
+	an.stats.EpisodesShown = len(res.Episodes) - an.stats.EpisodesSuppressed
 	res.Stats = an.stats
-	res.Victims = victims(res.Episodes)
+	res.Victims = an.victims(res.Episodes)
 	res.Attackers = attackers(res.Episodes)
+	res.Patterns = patterns(res.Victims, res.Episodes)
 	res.Summary = summary(res)
 	return res
 }
@@ -34,31 +48,44 @@ func nonNil(v []string) []string {
 	return v
 }
 
-// episodes flattens the groups, ordered by start time, and numbers them.
+// episodes applies each group's adaptive gap, scores the episodes against
+// the learned background, orders them by start time and numbers them.
 func (an *analyzer) episodes() []Episode {
+	l := newLearner(an.first, an.last, an.cfg)
+	for k, micro := range an.g.groups {
+		l.observe(k.kind(), micro)
+	}
 	var out []Episode
-	for k, eps := range an.g.groups {
-		for _, e := range eps {
+	for k, micro := range an.g.groups {
+		gap := adaptiveGap(micro, an.cfg.GapFactor, an.cfg.MinGap, an.cfg.Gap)
+		for _, e := range mergeWithin(micro, gap) {
+			score, why := l.score(k.kind(), e)
 			out = append(out, Episode{
-				Attacker:   k.attacker,
-				Victim:     k.victim,
-				Tactic:     an.t.tactics[k.tactic],
-				Start:      e.start,
-				End:        e.end,
-				Alerts:     e.alerts,
-				Signatures: sortedCounts(e.sigs),
-				Hostnames:  sorted(e.hosts),
+				Attacker: k.attacker, Victim: k.victim, Tool: k.tool, Tactic: an.tactic(k.tactic),
+				Start: e.start, End: e.end, Alerts: e.alerts, GapSeconds: gap.Seconds(),
+				Signatures: sortedCounts(e.sigs), Hostnames: sorted(e.hosts),
+				NoiseScore: round3(score), NoiseReason: why, Suppressed: an.cfg.SuppressAt >= 0 && score >= an.cfg.SuppressAt,
 			})
 		}
 	}
 	slices.SortFunc(out, func(a, b Episode) int {
 		return cmp.Or(a.Start.Compare(b.Start), cmp.Compare(a.Attacker, b.Attacker),
-			cmp.Compare(a.Victim, b.Victim), cmp.Compare(a.Tactic.Order, b.Tactic.Order))
+			cmp.Compare(a.Victim, b.Victim), cmp.Compare(a.Tactic.Order, b.Tactic.Order),
+			cmp.Compare(a.Tool, b.Tool), cmp.Compare(a.Signatures[0].Signature, b.Signatures[0].Signature))
 	})
 	for i := range out {
 		out[i].ID = i + 1
 	}
 	return out
+}
+
+func round3(x float64) float64 { return float64(int(x*1000+0.5)) / 1000 }
+
+func (an *analyzer) tactic(idx int) Tactic {
+	if idx < 0 {
+		return unknownTactic
+	}
+	return an.t.tactics[idx]
 }
 
 // sortedCounts returns the counts most frequent first, then by name.
@@ -82,25 +109,20 @@ func sorted(v []string) []string {
 	return out
 }
 
-// victims ranks the victims: most advanced stage first, then most alerts.
-func victims(eps []Episode) []Victim {
-	byIP := map[string]*Victim{}
-	for _, e := range eps {
-		v := byIP[e.Victim]
-		if v == nil {
-			v = &Victim{IP: e.Victim, FirstSeen: e.Start, LastSeen: e.End}
-			byIP[e.Victim] = v
+// victims decodes each host's stage sequence from its episodes that are
+// not suppressed, and ranks the hosts: most advanced stage first, then most
+// alerts. Episode.Stage is set on the way.
+func (an *analyzer) victims(eps []Episode) []Victim {
+	byIP := map[string][]int{}
+	for i, e := range eps {
+		if !e.Suppressed {
+			byIP[e.Victim] = append(byIP[e.Victim], i)
 		}
-		v.addEpisode(e)
 	}
+	model := newHMM(len(an.t.tactics))
 	out := make([]Victim, 0, len(byIP))
-	for _, v := range byIP {
-		slices.SortFunc(v.Stages, func(a, b StageReached) int { return cmp.Compare(a.Tactic.Order, b.Tactic.Order) })
-		v.Stage = v.Stages[len(v.Stages)-1].Tactic
-		sort.Strings(v.Attackers)
-		sort.Strings(v.Hostnames)
-		sort.Strings(v.C2Names)
-		out = append(out, *v)
+	for ip, idx := range byIP {
+		out = append(out, an.victim(ip, idx, eps, model))
 	}
 	slices.SortFunc(out, func(a, b Victim) int {
 		return cmp.Or(cmp.Compare(b.Stage.Order, a.Stage.Order), cmp.Compare(b.Alerts, a.Alerts),
@@ -109,6 +131,27 @@ func victims(eps []Episode) []Victim {
 	return out
 }
 
+func (an *analyzer) victim(ip string, idx []int, eps []Episode, model *hmm) Victim {
+	obs := make([]int, len(idx))
+	for j, i := range idx {
+		obs[j] = eps[i].Tactic.Order - 1 // unknown (order 0) becomes -1
+	}
+	path, p := model.viterbi(obs)
+	v := Victim{IP: ip, FirstSeen: eps[idx[0]].Start, LastSeen: eps[idx[0]].End}
+	for j, i := range idx {
+		eps[i].Stage = an.t.tactics[path[j]]
+		v.addEpisode(eps[i])
+	}
+	v.CurrentStage = CurrentStage{Tactic: an.t.tactics[path[len(path)-1]], Probability: round3(p)}
+	slices.SortFunc(v.Stages, func(a, b StageReached) int { return cmp.Compare(a.Tactic.Order, b.Tactic.Order) })
+	v.Stage = v.Stages[len(v.Stages)-1].Tactic
+	sort.Strings(v.Attackers)
+	sort.Strings(v.Hostnames)
+	sort.Strings(v.C2Names)
+	return v
+}
+
+// addEpisode adds an episode, in time order, with its decoded stage.
 func (v *Victim) addEpisode(e Episode) {
 	v.Alerts += e.Alerts
 	if e.Start.Before(v.FirstSeen) {
@@ -117,49 +160,131 @@ func (v *Victim) addEpisode(e Episode) {
 	if e.End.After(v.LastSeen) {
 		v.LastSeen = e.End
 	}
-	if !slices.Contains(v.Attackers, e.Attacker) {
+	if e.Attacker != "" && !slices.Contains(v.Attackers, e.Attacker) {
 		v.Attackers = append(v.Attackers, e.Attacker)
 	}
 	for _, h := range e.Hostnames {
 		v.Hostnames = addHost(v.Hostnames, h)
 		// In command-and-control episodes the victim is the one calling out, so the names
 		// those alerts carry are names it contacted: candidates for a DNS-layer block.
-		if e.Tactic.Shortname == "command-and-control" {
+		if e.Stage.Shortname == "command-and-control" && e.Tool == "suricata" {
 			v.C2Names = addHost(v.C2Names, h)
 		}
 	}
-	i := slices.IndexFunc(v.Stages, func(s StageReached) bool { return s.Tactic == e.Tactic })
+	if n := len(v.Sequence); n == 0 || v.Sequence[n-1].Tactic != e.Stage {
+		v.Sequence = append(v.Sequence, SequenceStep{Tactic: e.Stage, First: e.Start, Last: e.End})
+	}
+	step := &v.Sequence[len(v.Sequence)-1]
+	step.add(e)
+	// The stages reached are the evidence: the tables' tactic, or the
+	// decoded stage where the tables knew none.
+	ev := e.Tactic
+	if ev == unknownTactic {
+		ev = e.Stage
+	}
+	i := slices.IndexFunc(v.Stages, func(s StageReached) bool { return s.Tactic == ev })
 	if i < 0 {
-		v.Stages = append(v.Stages, StageReached{Tactic: e.Tactic, First: e.Start, Last: e.End})
+		v.Stages = append(v.Stages, StageReached{Tactic: ev, First: e.Start, Last: e.End})
 		i = len(v.Stages) - 1
 	}
 	s := &v.Stages[i]
 	s.Alerts += e.Alerts
 	s.EpisodeIDs = append(s.EpisodeIDs, e.ID)
-	if e.Start.Before(s.First) {
-		s.First = e.Start
+	s.First, s.Last = minTime(s.First, e.Start), maxTime(s.Last, e.End)
+}
+
+func (s *SequenceStep) add(e Episode) {
+	s.Alerts += e.Alerts
+	s.EpisodeIDs = append(s.EpisodeIDs, e.ID)
+	s.First, s.Last = minTime(s.First, e.Start), maxTime(s.Last, e.End)
+}
+
+func minTime(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
 	}
-	if e.End.After(s.Last) {
-		s.Last = e.End
+	return a
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
 	}
+	return a
 }
 
 func attackers(eps []Episode) []string {
-	var out []string
+	out := []string{}
 	for _, e := range eps {
-		out = append(out, e.Attacker)
+		if !e.Suppressed && e.Attacker != "" {
+			out = append(out, e.Attacker)
+		}
 	}
 	sort.Strings(out)
 	return slices.Compact(out)
 }
 
+// patterns finds stage sequences shared by several victims, and victims
+// that later attacked other hosts.
+func patterns(victims []Victim, eps []Episode) []Pattern {
+	out := []Pattern{}
+	bySeq := map[string][]string{}
+	for _, v := range victims {
+		if len(v.Sequence) < 2 {
+			continue
+		}
+		var seq []string
+		for _, s := range v.Sequence {
+			seq = append(seq, s.Tactic.Shortname)
+		}
+		key := strings.Join(seq, ">")
+		bySeq[key] = append(bySeq[key], v.IP)
+	}
+	for key, hosts := range bySeq {
+		if len(hosts) >= 2 {
+			sort.Strings(hosts)
+			out = append(out, Pattern{Kind: "same_sequence", Sequence: strings.Split(key, ">"), Hosts: hosts})
+		}
+	}
+	out = append(out, becameSource(victims, eps)...)
+	slices.SortFunc(out, func(a, b Pattern) int {
+		return cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(len(b.Hosts), len(a.Hosts)),
+			cmp.Compare(strings.Join(a.Hosts, ","), strings.Join(b.Hosts, ",")))
+	})
+	return out
+}
+
+func becameSource(victims []Victim, eps []Episode) []Pattern {
+	var out []Pattern
+	for _, v := range victims {
+		p := Pattern{Kind: "victim_became_source", Hosts: []string{v.IP}, VictimSince: v.FirstSeen}
+		for _, e := range eps {
+			if e.Suppressed || e.Attacker != v.IP || !e.Start.After(v.FirstSeen) {
+				continue
+			}
+			if p.SourceSince.IsZero() || e.Start.Before(p.SourceSince) {
+				p.SourceSince = e.Start
+			}
+			if !slices.Contains(p.Targets, e.Victim) {
+				p.Targets = append(p.Targets, e.Victim)
+			}
+		}
+		if len(p.Targets) > 0 {
+			sort.Strings(p.Targets)
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
 func summary(res *Result) string {
+	st := res.Stats
 	if len(res.Victims) == 0 {
-		return fmt.Sprintf("%d alerts read, none grouped into an attack episode (%d noise, %d benign, %d unmapped)",
-			res.Stats.AlertsRead, res.Stats.Noise, res.Stats.Benign, res.Stats.Unmapped)
+		return fmt.Sprintf("%d alerts read, no attack episode left after suppression (%d episodes suppressed as background, %d noise, %d benign)",
+			st.AlertsRead, st.EpisodesSuppressed, st.Noise, st.Benign)
 	}
 	top := res.Victims[0]
-	return fmt.Sprintf("%d victims, %d attackers, %d episodes from %d alerts; most advanced: %s reached %s (%s)",
-		len(res.Victims), len(res.Attackers), len(res.Episodes), res.Stats.AlertsRead,
-		top.IP, top.Stage.Shortname, top.Stage.ID)
+	return fmt.Sprintf("%d victims, %d attackers, %d episodes to read from %d alerts (%d suppressed as background); most advanced: %s reached %s (%s), now %s (p=%.2f)",
+		len(res.Victims), len(res.Attackers), st.EpisodesShown, st.AlertsRead, st.EpisodesSuppressed,
+		top.IP, top.Stage.Shortname, top.Stage.ID, top.CurrentStage.Shortname, top.CurrentStage.Probability)
 }

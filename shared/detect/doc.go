@@ -1,42 +1,55 @@
-// Package detect decides, from a file of IDS alerts, who attacks whom, which
-// MITRE ATT&CK Enterprise tactic each alert is evidence of, how the alerts
-// form episodes, and how far the attack on each victim host got.
+// Package detect decides, from the alerts of several detection tools, who
+// attacks whom, which MITRE ATT&CK Enterprise tactic each alert is evidence
+// of, how the alerts form episodes, which episodes are the hosts' background
+// noise, and which attack stage each victim host has reached.
 //
-// Tactic of an alert: the tables in data/ are tried in this order and the
-// first that knows the alert decides:
-//  1. signature_tactic.csv, our exact-signature overrides;
-//  2. sage_signature_to_stage.csv, SAGE's exact signature -> micro stage
-//     table (MIT), through our stage_tactic.csv crosswalk;
-//  3. prefix_tactic.csv, the rule-set category word ("ET SCAN ..." -> SCAN);
-//  4. classtype_tactic.csv, the Suricata classtype description.
+// Tactic of an alert: the tool's own ATT&CK tactic when it gives one (Wazuh
+// rule.mitre); for Suricata signatures (also those forwarded by Wazuh or
+// named in AIT CSV rows) the tables in data/ in this order:
+// signature_tactic.csv (our overrides), sage_signature_to_stage.csv (SAGE,
+// MIT) through stage_tactic.csv, prefix_tactic.csv (rule-set category word),
+// classtype_tactic.csv; for host-log tools rule_tactic.csv (rule text). An
+// alert mapped to "none" is benign and only counted; one no table knows is
+// grouped with the tactic "unknown" and listed in Result.Unmapped. Alerts of
+// the noise classtypes and addresses (Config) are dropped first.
 //
-// An alert that maps to "none" is benign and only counted; one that no table
-// knows is counted and listed in Result.Unmapped. Scans map to
-// reconnaissance, not discovery (reasons in stage_tactic.csv). Alerts of the
-// noise classtypes and to or from the noise addresses (Config) are dropped
-// and counted first.
+// Attacker and victim: Suricata's alert.source/alert.target when set;
+// otherwise the packet's sender is the attacker unless direction.csv says
+// the rule fires on a packet the victim sends. An alert from a host's own
+// log without both packet ends has that host as its victim and the source
+// address the log names, if any, as its attacker.
 //
-// Attacker and victim: Suricata's alert.source/alert.target when the rule
-// set them (target keyword); otherwise the sender of the alerted packet is
-// the attacker, unless a row of direction.csv says that the rule fires on a
-// packet the victim sends (ATTACK_RESPONSE rules, a server's reply such as
-// login failures, an infected host's call home). When Suricata logs the
-// flow's endpoints with a direction, they tell which end sent the packet.
+// Episodes: alerts of one kind (tool and signature) between the same
+// attacker and victim, cut where two neighbours in time are further apart
+// than the group's gap. The gap adapts to the group's rate: GapFactor times
+// its median time between alerts, between MinGap and Gap.
 //
-// Episodes: alerts with the same attacker, victim and tactic, cut wherever
-// two neighbours in time are more than Config.Gap apart; each lists its
-// signatures with counts. A victim's stage is the highest matrix order
-// among its episodes' tactics.
+// False-positive suppression, learned from the input alone (no list of
+// signatures): for each kind of alert on each host, its presence (share of
+// hours and of days with it), periodicity, and presence on days before an
+// episode give a noise score from 0 to 1 with the reason; an episode far
+// above its kind's usual hourly rate is a burst and scores low. Episodes
+// scoring SuppressAt or more are suppressed: kept in the report, counted,
+// left out of the victims. With less than MinHistory of input nothing is
+// learned and nothing is suppressed.
 //
-// It does not decide whether an alert is a false positive beyond the noise
-// filters and the tables, does not correlate across attackers (an attacker
-// using several addresses counts as several), and does not read alert
-// formats other than those of package alerts. Known shortcomings: the
-// tables know ET Open, GPL and SAGE's signatures; the ATT&CK matrix order is
-// a coarse "how advanced" measure (command-and-control ranks above
-// lateral-movement); SAGE's table puts some scan side effects at strong
-// stages; our overrides correct the ones seen in CPTC-2017 (the RDP "Syn
-// then Reset" DoS rule that nmap trips, SMB share access), others remain; the
-// gap is fixed, not adapted to the attacker's pace; hostnames are those the
-// alerts carry (no DNS look-up), IP literals left out.
+// Stage: per victim, its unsuppressed episodes in time order are decoded
+// with Viterbi by a hidden Markov model whose states are the 14 tactics;
+// transitions favour staying, then moving on, and allow going back
+// (nearer stages likelier); an unknown episode is an uninformative
+// observation. The report gives the decoded sequence (a tactic may recur),
+// the current stage with its filtered probability, and Stage, the most
+// advanced tactic the evidence shows. Patterns: the same decoded sequence
+// on several victims, and a victim that later attacks others.
+//
+// It does not correlate across attackers (an attacker using several
+// addresses counts as several) and does not look names up in DNS. Known
+// shortcomings: the HMM's parameters are set by reasoning, not fitted to
+// data; the tactic tables know ET Open, GPL, SAGE's signatures and common
+// Wazuh and AMiner rule texts, others are "unknown"; the matrix order is a
+// coarse "how advanced" measure; background learning needs a day of
+// alerts, and an attack phase whose alerts are only background kinds at
+// their usual rate is suppressed with the background (the AIT data set has
+// such phases); the learner holds one profile per alert kind and host, so
+// memory grows with kinds × hours of input, not with the number of alerts.
 package detect

@@ -2,6 +2,7 @@ package detect
 
 import (
 	"net/netip"
+	"slices"
 	"sort"
 	"time"
 
@@ -11,11 +12,18 @@ import (
 // maxHostnames bounds the names kept per episode and per victim.
 const maxHostnames = 20
 
-// groupKey identifies the alerts that may form episodes together.
+// groupKey identifies the alerts that may form episodes together: one kind
+// of alert (tool and signature) between the same two entities.
 type groupKey struct {
-	attacker, victim string
-	tactic           int
+	attacker, victim, tool, sig string
+	tactic                      int
 }
+
+// kindKey is one kind of alert on one victim, whoever the attacker: the
+// unit whose background is learned.
+type kindKey struct{ victim, tool, sig string }
+
+func (k groupKey) kind() kindKey { return kindKey{k.victim, k.tool, k.sig} }
 
 // episodeAcc accumulates one episode while alerts stream in.
 type episodeAcc struct {
@@ -25,11 +33,11 @@ type episodeAcc struct {
 	hosts      []string
 }
 
-// grouper builds episodes without holding the alerts: each group keeps its
-// episodes sorted by start, and an alert joins, extends or bridges the
-// episodes within Gap of it. The result is the same as cutting the
-// time-sorted alerts wherever two neighbours are more than Gap apart, in
-// whatever order the alerts arrive (the CPTC files run backwards in time).
+// grouper builds micro-episodes without holding the alerts: each group keeps
+// them sorted by start, and an alert joins, extends or bridges those within
+// the base gap of it, in whatever order the alerts arrive (the CPTC files
+// run backwards in time). The adaptive gap is applied afterwards (finish),
+// when each group's rate is known.
 type grouper struct {
 	gap    time.Duration
 	groups map[groupKey][]*episodeAcc
@@ -61,12 +69,57 @@ func (g *grouper) add(k groupKey, a *alerts.Alert, m mapping) {
 		ep.start = t
 	default:
 		ep = &episodeAcc{start: t, end: t, sigs: map[string]*SignatureCount{}}
-		eps = append(eps, nil)
-		copy(eps[j+1:], eps[j:])
-		eps[j] = ep
+		eps = slices.Insert(eps, j, ep)
 	}
 	ep.count(a, m)
 	g.groups[k] = eps
+}
+
+// adaptiveGap is a group's gap: factor times its median time between
+// alerts, within [lo, hi]. Inside a micro-episode the time between alerts
+// is taken as its mean there; between micro-episodes it is known exactly.
+func adaptiveGap(micro []*episodeAcc, factor float64, lo, hi time.Duration) time.Duration {
+	var within time.Duration
+	inside := 0
+	var between []time.Duration
+	for i, e := range micro {
+		within += e.end.Sub(e.start)
+		inside += e.alerts - 1
+		if i > 0 {
+			between = append(between, e.start.Sub(micro[i-1].end))
+		}
+	}
+	n := inside + len(between)
+	if n == 0 {
+		return lo
+	}
+	mean := time.Duration(0)
+	if inside > 0 {
+		mean = within / time.Duration(inside)
+	}
+	// The median of the multiset {mean × inside} ∪ between; between
+	// gaps all exceed the base gap, so they sort after the mean.
+	slices.Sort(between)
+	mid := n / 2
+	median := mean
+	if mid >= inside {
+		median = between[mid-inside]
+	}
+	return min(max(time.Duration(float64(median)*factor), lo), hi)
+}
+
+// mergeWithin folds micro-episodes no more than gap apart.
+func mergeWithin(micro []*episodeAcc, gap time.Duration) []*episodeAcc {
+	out := micro[:1]
+	for _, e := range micro[1:] {
+		last := out[len(out)-1]
+		if !e.start.After(last.end.Add(gap)) {
+			last.merge(e)
+			continue
+		}
+		out = append(out, e)
+	}
+	return out
 }
 
 func (e *episodeAcc) count(a *alerts.Alert, m mapping) {
@@ -80,6 +133,9 @@ func (e *episodeAcc) count(a *alerts.Alert, m mapping) {
 	sc.Count++
 	for _, h := range a.Hostnames {
 		e.hosts = addHost(e.hosts, h)
+	}
+	if a.Host != "" {
+		e.hosts = addHost(e.hosts, a.Host)
 	}
 }
 
@@ -110,10 +166,8 @@ func addHost(hosts []string, h string) []string {
 	if _, err := netip.ParseAddr(h); err == nil {
 		return hosts
 	}
-	for _, seen := range hosts {
-		if seen == h {
-			return hosts
-		}
+	if slices.Contains(hosts, h) {
+		return hosts
 	}
 	return append(hosts, h)
 }

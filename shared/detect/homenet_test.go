@@ -70,7 +70,7 @@ func analyzeCPTC(t *testing.T, name string, cfg Config) *Result {
 		t.Fatal(err)
 	}
 	st := res.Stats
-	if st.AlertsRead-st.Noise-st.Benign-st.Unmapped-st.OutsideHomeNet != st.InEpisodes {
+	if st.AlertsRead-st.Noise-st.Benign-st.OutsideHomeNet-st.OutsideHost != st.InEpisodes {
 		t.Errorf("alert accounting does not add up: %+v", st)
 	}
 	return res

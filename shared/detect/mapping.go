@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"cmp"
 	"strings"
 
 	"github.com/soccrates-cortex/soccrates/shared/alerts"
@@ -11,6 +12,49 @@ type mapping struct {
 	tactic int    // index into tables.tactics, noTactic or unmapped
 	via    string // which table decided
 	stage  string // SAGE micro stage, when SAGE's table decided
+}
+
+// Further ways a mapping is found, for alerts of host-log tools.
+const (
+	viaToolMitre = "tool_mitre" // the tool's own ATT&CK tactic (Wazuh rule.mitre)
+	viaRuleTable = "rule_table" // rule_tactic.csv
+)
+
+// suricataInWazuh prefixes the description Wazuh gives a Suricata alert it
+// forwards; the AIT CSV names carry it too.
+const suricataInWazuh = "Suricata: Alert - "
+
+// classifyAlert maps one alert of any tool: the tool's own ATT&CK tactic
+// first, then the Suricata tables for Suricata signatures (also those that
+// reach us through Wazuh), then rule_tactic.csv.
+func (t *tables) classifyAlert(a *alerts.Alert) mapping {
+	for _, name := range a.Tactics {
+		if idx, ok := t.byName[strings.ToLower(name)]; ok {
+			return mapping{tactic: idx, via: viaToolMitre}
+		}
+	}
+	if a.Tool == "suricata" {
+		return t.classify(a.Signature, a.Category)
+	}
+	if rest, ok := strings.CutPrefix(a.Signature, suricataInWazuh); ok {
+		return t.classify(rest, "")
+	}
+	for _, r := range t.rules {
+		if r.tool == a.Tool && matches(r.match, a.Signature, r.pattern) {
+			return mapping{tactic: r.tactic, via: viaRuleTable}
+		}
+	}
+	return mapping{tactic: unmapped}
+}
+
+func matches(how, s, pattern string) bool {
+	switch how {
+	case "prefix":
+		return strings.HasPrefix(s, pattern)
+	case "contains":
+		return strings.Contains(s, pattern)
+	}
+	return s == pattern
 }
 
 // classify maps a signature and its classtype to a tactic, trying our
@@ -37,15 +81,27 @@ const (
 	dirTarget   = "target_keyword"
 	dirResponse = "victim_is_sender"
 	dirDefault  = "sender_is_attacker"
+	dirHostLog  = "host_log"
 )
 
 // roles returns attacker and victim of an alert, and which rule decided:
 // Suricata's alert.source/alert.target first; else the packet's sender is
 // the attacker unless direction.csv says the rule fires on a packet the
 // victim sends (a server's reply, an infected host's call home).
+//
+// An alert from a host's own log (Wazuh, AMiner) without both packet ends
+// has that host as its victim and the source address the log names, if
+// any, as its attacker.
 func (t *tables) roles(a *alerts.Alert) (attacker, victim, how string) {
 	if a.Source.IP != "" && a.Target.IP != "" {
 		return a.Source.IP, a.Target.IP, dirTarget
+	}
+	if a.SrcIP == "" || a.DestIP == "" {
+		victim = cmp.Or(a.HostIP, a.Host, a.DestIP)
+		if a.SrcIP != victim {
+			attacker = a.SrcIP
+		}
+		return attacker, victim, dirHostLog
 	}
 	sender, receiver := packetEnds(a)
 	if t.victimIsSender(a.Signature) {
@@ -72,16 +128,7 @@ func packetEnds(a *alerts.Alert) (sender, receiver string) {
 
 func (t *tables) victimIsSender(sig string) bool {
 	for _, r := range t.direction {
-		var hit bool
-		switch r.match {
-		case "prefix":
-			hit = strings.HasPrefix(sig, r.pattern)
-		case "contains":
-			hit = strings.Contains(sig, r.pattern)
-		default:
-			hit = sig == r.pattern
-		}
-		if hit {
+		if matches(r.match, sig, r.pattern) {
 			return r.victimIsSrc
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -65,6 +66,14 @@ type tables struct {
 	prefix    map[string]int
 	classtype map[string]int
 	direction []dirRule
+	rules     []ruleRow
+	byName    map[string]int // lower-case tactic name ("credential access") -> index
+}
+
+// ruleRow is one row of rule_tactic.csv.
+type ruleRow struct {
+	tool, match, pattern string
+	tactic               int
 }
 
 var loadTables = sync.OnceValues(parseTables)
@@ -101,6 +110,9 @@ func parseTables() (*tables, error) {
 		return nil, err
 	}
 	if t.direction, err = parseDirection(); err != nil {
+		return nil, err
+	}
+	if t.rules, err = t.parseRules(); err != nil {
 		return nil, err
 	}
 	return t, nil
@@ -155,10 +167,31 @@ func (t *tables) parseTactics() error {
 			return errors.New("read table attack_tactics.csv: rows not in matrix order")
 		}
 	}
+	t.byName = map[string]int{}
 	for i, tc := range t.tactics {
 		t.byShort[tc.Shortname] = i
+		t.byName[strings.ToLower(tc.Name)] = i
 	}
 	return nil
+}
+
+func (t *tables) parseRules() ([]ruleRow, error) {
+	rows, err := readCSV("rule_tactic.csv", 4)
+	if err != nil {
+		return nil, err
+	}
+	var out []ruleRow
+	for _, row := range rows {
+		if !slices.Contains([]string{"exact", "prefix", "contains"}, row[1]) {
+			return nil, fmt.Errorf("read table rule_tactic.csv: %q: match %q", row[2], row[1])
+		}
+		idx, err := t.tacticIndex(row[3])
+		if err != nil {
+			return nil, fmt.Errorf("read table rule_tactic.csv: %q: %w", row[2], err)
+		}
+		out = append(out, ruleRow{tool: row[0], match: row[1], pattern: row[2], tactic: idx})
+	}
+	return out, nil
 }
 
 // tacticTable reads a two-column key -> tactic table.

@@ -1,0 +1,280 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"cmp"
+	"context"
+	_ "embed"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/soccrates-cortex/soccrates/shared/alerts"
+	"github.com/soccrates-cortex/soccrates/shared/detect"
+)
+
+//go:embed phase_tactic.csv
+var phaseTacticCSV string
+
+// split says which scenarios were used to develop the settings and which
+// were kept to check them; the settings are the same for all.
+var split = map[string]string{
+	"fox": "dev", "harrison": "dev", "russellmitchell": "dev", "shaw": "dev",
+	"wardbeck": "check", "wilson": "check",
+}
+
+// label is one labelled row, as the scorer alone reads it.
+type label struct {
+	t     time.Time
+	key   string // victim | tool | signature, as the detector's episode
+	phase string
+}
+
+// score is the figures of one scenario.
+type score struct {
+	alerts, shown, fp, fpSupp, attack, attackKept int
+	phases                                        []phaseScore
+	took                                          time.Duration
+}
+
+type phaseScore struct {
+	phase, stage string
+	alerts       int
+	surfaced, ok bool
+}
+
+func aitTable(ctx context.Context, w io.Writer, path, only string) error {
+	files, names, err := scenarios(path)
+	if err != nil {
+		return err
+	}
+	crosswalk, err := parseCrosswalk()
+	if err != nil {
+		return err
+	}
+	keep := set(strings.Split(only, ","))
+	tw := table(w)
+	fmt.Fprintln(w, "AIT alert data set (same settings for every scenario)")
+	fmt.Fprintln(tw, "scenario\tsplit\talerts\tepisodes shown\tworkload reduction\tFP suppressed\tattack alerts kept\tphases surfaced\tstage right\tseconds\t")
+	var details []string
+	for _, name := range names {
+		if len(keep) > 0 && !keep[name] {
+			continue
+		}
+		s, err := scoreScenario(ctx, files[name], crosswalk)
+		if err != nil {
+			return fmt.Errorf("scenario %s: %w", name, err)
+		}
+		surfaced, right := 0, 0
+		for _, p := range s.phases {
+			if p.surfaced {
+				surfaced++
+			}
+			if p.ok {
+				right++
+			}
+			details = append(details, fmt.Sprintf("%s\t%s\t%d\t%v\t%s\t%v\t", name, p.phase, p.alerts, p.surfaced, p.stage, p.ok))
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\t%s\t%s\t%d/%d\t%d/%d\t%.1f\t\n", name, split[name], s.alerts, s.shown,
+			pct(1-float64(s.shown)/float64(s.alerts)), pct(frac(s.fpSupp, s.fp)), pct(frac(s.attackKept, s.attack)),
+			surfaced, len(s.phases), right, len(s.phases), s.took.Seconds())
+	}
+	tw.Flush()
+	fmt.Fprintln(w, "\nAIT phases: surfaced = an episode not suppressed overlaps the phase's window; stage = the decoded stage given to it")
+	tw = table(w)
+	fmt.Fprintln(tw, "scenario\tphase\talerts\tsurfaced\tstage\tin crosswalk\t")
+	for _, d := range details {
+		fmt.Fprintln(tw, d)
+	}
+	tw.Flush()
+	fmt.Fprintln(w)
+	return nil
+}
+
+func frac(a, b int) float64 {
+	if b == 0 {
+		return 1
+	}
+	return float64(a) / float64(b)
+}
+
+func parseCrosswalk() (map[string][]string, error) {
+	r := csv.NewReader(strings.NewReader(phaseTacticCSV))
+	r.Comment = '#'
+	rows, err := r.ReadAll()
+	if err != nil {
+		return nil, fmt.Errorf("read phase_tactic.csv: %w", err)
+	}
+	m := map[string][]string{}
+	for _, row := range rows[1:] {
+		m[row[0]] = strings.Fields(row[1])
+	}
+	return m, nil
+}
+
+func scoreScenario(ctx context.Context, data []byte, crosswalk map[string][]string) (*score, error) {
+	start := time.Now()
+	res, err := detect.Analyze(ctx, bytes.NewReader(data), detect.Config{})
+	if err != nil {
+		return nil, err
+	}
+	took := time.Since(start)
+	labels, err := readLabels(data)
+	if err != nil {
+		return nil, err
+	}
+	s := &score{alerts: res.Stats.AlertsRead, shown: res.Stats.EpisodesShown, took: took}
+	idx := indexEpisodes(res.Episodes)
+	inPhase := map[string]map[int]int{} // phase -> episode index -> alerts
+	windows := map[string][2]time.Time{}
+	for _, l := range labels {
+		e := idx.find(l.key, l.t)
+		shown := e >= 0 && !res.Episodes[e].Suppressed
+		if l.phase == "false_positive" {
+			s.fp++
+			if !shown {
+				s.fpSupp++
+			}
+			continue
+		}
+		s.attack++
+		if shown {
+			s.attackKept++
+			if inPhase[l.phase] == nil {
+				inPhase[l.phase] = map[int]int{}
+			}
+			inPhase[l.phase][e]++
+		}
+		w, ok := windows[l.phase]
+		if !ok {
+			w = [2]time.Time{l.t, l.t}
+		}
+		windows[l.phase] = [2]time.Time{minT(w[0], l.t), maxT(w[1], l.t)}
+	}
+	s.phases = phases(res.Episodes, windows, inPhase, labels, crosswalk)
+	return s, nil
+}
+
+// phases scores each attack phase: surfaced when an episode left to read
+// overlaps its window; its stage is the decoded stage that holds most of the
+// phase's alerts, or else that of the largest overlapping episode.
+func phases(eps []detect.Episode, windows map[string][2]time.Time, inPhase map[string]map[int]int,
+	labels []label, crosswalk map[string][]string) []phaseScore {
+	count := map[string]int{}
+	for _, l := range labels {
+		count[l.phase]++
+	}
+	var out []phaseScore
+	for phase, w := range windows {
+		p := phaseScore{phase: phase, alerts: count[phase]}
+		weight := map[string]int{}
+		for i, n := range inPhase[phase] {
+			weight[eps[i].Stage.Shortname] += n
+		}
+		for _, e := range eps {
+			if !e.Suppressed && !e.Start.After(w[1]) && !e.End.Before(w[0]) {
+				p.surfaced = true
+				if len(inPhase[phase]) == 0 {
+					weight[e.Stage.Shortname] += e.Alerts
+				}
+			}
+		}
+		p.stage = heaviest(weight)
+		p.ok = p.surfaced && slices.Contains(crosswalk[phase], p.stage)
+		out = append(out, p)
+	}
+	slices.SortFunc(out, func(a, b phaseScore) int {
+		return cmp.Compare(windows[a.phase][0].UnixNano(), windows[b.phase][0].UnixNano())
+	})
+	return out
+}
+
+func heaviest(w map[string]int) string {
+	best, n := "-", 0
+	for k, v := range w {
+		if v > n || v == n && k < best {
+			best, n = k, v
+		}
+	}
+	return best
+}
+
+func minT(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
+}
+
+func maxT(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
+
+// readLabels reads time, name, ip and time_label of every row: the only
+// place the labels are read.
+func readLabels(data []byte) ([]label, error) {
+	r := csv.NewReader(bufio.NewReader(bytes.NewReader(data)))
+	r.ReuseRecord = true
+	header, err := r.Read()
+	if err != nil {
+		return nil, fmt.Errorf("read labels: %w", err)
+	}
+	col := map[string]int{}
+	for i, h := range header {
+		col[h] = i
+	}
+	var out []label
+	for {
+		row, err := r.Read()
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("read labels: %w", err)
+		}
+		sec, err := strconv.ParseInt(row[col["time"]], 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("read labels: time %q", row[col["time"]])
+		}
+		tool, sig := alerts.SplitAITName(row[col["name"]])
+		out = append(out, label{t: time.Unix(sec, 0).UTC(), key: row[col["ip"]] + "|" + tool + "|" + sig,
+			phase: strings.Clone(row[col["time_label"]])})
+	}
+}
+
+// episodeIndex finds the episode an alert fell into: episodes of one key
+// do not overlap, so a binary search on their starts finds it.
+type episodeIndex struct {
+	eps []detect.Episode
+	by  map[string][]int
+}
+
+func indexEpisodes(eps []detect.Episode) *episodeIndex {
+	idx := &episodeIndex{eps: eps, by: map[string][]int{}}
+	for i, e := range eps {
+		k := e.Victim + "|" + e.Tool + "|" + e.Signatures[0].Signature
+		idx.by[k] = append(idx.by[k], i)
+	}
+	for _, v := range idx.by {
+		sort.Slice(v, func(a, b int) bool { return eps[v[a]].Start.Before(eps[v[b]].Start) })
+	}
+	return idx
+}
+
+func (idx *episodeIndex) find(key string, t time.Time) int {
+	v := idx.by[key]
+	j := sort.Search(len(v), func(i int) bool { return idx.eps[v[i]].Start.After(t) }) - 1
+	if j >= 0 && !t.After(idx.eps[v[j]].End) {
+		return v[j]
+	}
+	return -1
+}

@@ -1,0 +1,186 @@
+package detect
+
+import "math"
+
+// Parameters of the stage model. Transitions: a host mostly stays in its
+// stage, moves on more often than back, and nearer stages are likelier
+// than far ones either way, so that a real attack's back-and-forth
+// (discovery again from a newly reached host) decodes as it happened.
+// Emissions: the tables' tactic is right most of the time; when wrong, it
+// is more often a neighbouring tactic. An unknown observation says nothing.
+const (
+	pStay     = 0.5
+	pForward  = 0.3
+	pBackward = 0.2
+	pCorrect  = 0.9
+)
+
+// hmm is a hidden Markov model whose states are the ATT&CK tactics in
+// matrix order, decoded with Viterbi; observations are tactic indices, or
+// -1 for an episode no table could place.
+type hmm struct {
+	n     int
+	logPi []float64
+	logA  [][]float64 // logA[from][to]
+	logB  [][]float64 // logB[state][observation]
+}
+
+func newHMM(n int) *hmm {
+	h := &hmm{n: n, logPi: make([]float64, n), logA: square(n), logB: square(n)}
+	// Attacks are first seen early in the matrix more often than late.
+	var z float64
+	for s := range n {
+		z += 1 / math.Sqrt(float64(s+1))
+	}
+	for s := range n {
+		h.logPi[s] = math.Log(1 / math.Sqrt(float64(s+1)) / z)
+		h.setRow(s)
+		h.setEmission(s)
+	}
+	return h
+}
+
+func square(n int) [][]float64 {
+	m := make([][]float64, n)
+	for i := range m {
+		m[i] = make([]float64, n)
+	}
+	return m
+}
+
+// setRow spreads the forward and backward mass of state s over the other
+// states by 1/distance; at either end of the matrix the missing direction's
+// mass goes to staying.
+func (h *hmm) setRow(s int) {
+	var zf, zb float64
+	for t := range h.n {
+		switch {
+		case t > s:
+			zf += 1 / float64(t-s)
+		case t < s:
+			zb += 1 / float64(s-t)
+		}
+	}
+	stay := pStay
+	if zf == 0 {
+		stay += pForward
+	}
+	if zb == 0 {
+		stay += pBackward
+	}
+	for t := range h.n {
+		var p float64
+		switch {
+		case t == s:
+			p = stay
+		case t > s:
+			p = pForward / float64(t-s) / zf
+		default:
+			p = pBackward / float64(s-t) / zb
+		}
+		h.logA[s][t] = math.Log(p)
+	}
+}
+
+// setEmission: pCorrect for the state's own tactic, the rest by 1/(1+d)².
+func (h *hmm) setEmission(s int) {
+	var z float64
+	for o := range h.n {
+		if o != s {
+			z += 1 / sq(float64(1+abs(o-s)))
+		}
+	}
+	for o := range h.n {
+		p := pCorrect
+		if o != s {
+			p = (1 - pCorrect) / sq(float64(1+abs(o-s))) / z
+		}
+		h.logB[s][o] = math.Log(p)
+	}
+}
+
+func sq(x float64) float64 { return x * x }
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+func (h *hmm) emit(s, o int) float64 {
+	if o < 0 {
+		return 0
+	}
+	return h.logB[s][o]
+}
+
+// viterbi returns the most probable state sequence for obs, and the
+// probability of its last state given all of obs (the forward algorithm).
+func (h *hmm) viterbi(obs []int) ([]int, float64) {
+	if len(obs) == 0 {
+		return nil, 0
+	}
+	delta := make([]float64, h.n)
+	next := make([]float64, h.n)
+	back := make([][]int, len(obs))
+	for s := range h.n {
+		delta[s] = h.logPi[s] + h.emit(s, obs[0])
+	}
+	for t := 1; t < len(obs); t++ {
+		back[t] = make([]int, h.n)
+		for s := range h.n {
+			best, arg := math.Inf(-1), 0
+			for r := range h.n {
+				if v := delta[r] + h.logA[r][s]; v > best {
+					best, arg = v, r
+				}
+			}
+			next[s], back[t][s] = best+h.emit(s, obs[t]), arg
+		}
+		delta, next = next, delta
+	}
+	path := make([]int, len(obs))
+	for s := range h.n {
+		if delta[s] > delta[path[len(obs)-1]] {
+			path[len(obs)-1] = s
+		}
+	}
+	for t := len(obs) - 1; t > 0; t-- {
+		path[t-1] = back[t][path[t]]
+	}
+	return path, h.filtered(obs)[path[len(obs)-1]]
+}
+
+// filtered returns P(last state | obs) for every state, scaling each step
+// so that long sequences do not underflow.
+func (h *hmm) filtered(obs []int) []float64 {
+	alpha := make([]float64, h.n)
+	next := make([]float64, h.n)
+	for s := range h.n {
+		alpha[s] = math.Exp(h.logPi[s] + h.emit(s, obs[0]))
+	}
+	normalise(alpha)
+	for t := 1; t < len(obs); t++ {
+		for s := range h.n {
+			var sum float64
+			for r := range h.n {
+				sum += alpha[r] * math.Exp(h.logA[r][s])
+			}
+			next[s] = sum * math.Exp(h.emit(s, obs[t]))
+		}
+		alpha, next = next, alpha
+		normalise(alpha)
+	}
+	return alpha
+}
+
+func normalise(v []float64) {
+	var z float64
+	for _, x := range v {
+		z += x
+	}
+	for i := range v {
+		v[i] /= z
+	}
+}

@@ -1,0 +1,211 @@
+package detect
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/soccrates-cortex/soccrates/shared/alerts"
+)
+
+func TestViterbiKnownAnswers(t *testing.T) {
+	t.Parallel()
+	tb := testTables(t)
+	h := newHMM(len(tb.tactics))
+	idx := func(names ...string) []int {
+		var out []int
+		for _, n := range names {
+			if n == "?" {
+				out = append(out, -1)
+				continue
+			}
+			out = append(out, tb.byShort[n])
+		}
+		return out
+	}
+	cases := []struct {
+		name      string
+		obs, want []string
+	}{
+		{"forward_story", []string{"reconnaissance", "reconnaissance", "initial-access", "execution"},
+			[]string{"reconnaissance", "reconnaissance", "initial-access", "execution"}},
+		{"unknown_between_same", []string{"credential-access", "?", "credential-access"},
+			[]string{"credential-access", "credential-access", "credential-access"}},
+		{"unknown_after_stage", []string{"discovery", "discovery", "?"}, []string{"discovery", "discovery", "discovery"}},
+		{"back_and_forth", []string{"discovery", "lateral-movement", "discovery", "lateral-movement"},
+			[]string{"discovery", "lateral-movement", "discovery", "lateral-movement"}},
+		{"far_outlier_smoothed", []string{"discovery", "discovery", "impact", "discovery", "discovery"},
+			[]string{"discovery", "discovery", "discovery", "discovery", "discovery"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			path, p := h.viterbi(idx(tc.obs...))
+			if !slices.Equal(path, idx(tc.want...)) {
+				t.Errorf("path %v, want %v", path, idx(tc.want...))
+			}
+			if p <= 0 || p > 1 {
+				t.Errorf("probability %v out of (0,1]", p)
+			}
+		})
+	}
+	// More evidence for the last stage makes it more probable.
+	_, p1 := h.viterbi(idx("reconnaissance", "credential-access"))
+	_, p3 := h.viterbi(idx("reconnaissance", "credential-access", "credential-access", "credential-access"))
+	if p3 <= p1 {
+		t.Errorf("p after three observations %v not above p after one %v", p3, p1)
+	}
+	if path, _ := h.viterbi(nil); path != nil {
+		t.Error("empty sequence decoded")
+	}
+}
+
+func TestHMMRowsAreDistributions(t *testing.T) {
+	t.Parallel()
+	h := newHMM(14)
+	for s := range 14 {
+		var a, b float64
+		for o := range 14 {
+			a += math.Exp(h.logA[s][o])
+			b += math.Exp(h.logB[s][o])
+		}
+		if a < 0.999 || a > 1.001 || b < 0.999 || b > 1.001 {
+			t.Errorf("state %d: transitions sum to %v, emissions to %v", s, a, b)
+		}
+		if s > 0 && h.logA[s][s-1] <= h.logA[s][0] && s > 1 {
+			t.Errorf("state %d: a far step back is as likely as a near one", s)
+		}
+	}
+}
+
+func TestAdaptiveGap(t *testing.T) {
+	t.Parallel()
+	at := func(sec ...int) []*episodeAcc {
+		g := newGrouper(time.Minute)
+		k := groupKey{victim: "v"}
+		for _, s := range sec {
+			g.add(k, &alerts.Alert{Time: base.Add(time.Duration(s) * time.Second), Signature: "x"}, mapping{})
+		}
+		return g.groups[k]
+	}
+	cases := []struct {
+		name string
+		sec  []int
+		want time.Duration
+	}{
+		{"dense_burst_gets_min", []int{0, 1, 2, 3, 4, 5}, time.Minute},
+		{"every_five_minutes", []int{0, 300, 600, 900, 1200}, 50 * time.Minute},
+		{"hourly_capped", []int{0, 3600, 7200, 10800}, time.Hour},
+		{"single_alert", []int{0}, time.Minute},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			if got := adaptiveGap(at(tc.sec...), 10, time.Minute, time.Hour); got != tc.want {
+				t.Errorf("gap %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+// background builds an AIT-style CSV: a ClamAV-like update every 10
+// minutes on host mail for three days, and on the third day a burst of web
+// errors and a sudo on host web, which also had a few web errors daily.
+func background() string {
+	var b strings.Builder
+	b.WriteString("time,name,ip,host,short\n")
+	start := base.Unix()
+	for s := int64(0); s < 3*86400; s += 600 {
+		fmt.Fprintf(&b, "%d,Wazuh: ClamAV database update,10.0.0.4,mail,W\n", start+s)
+	}
+	for d := int64(0); d < 3; d++ {
+		fmt.Fprintf(&b, "%d,Wazuh: Web server 400 error code.,10.0.0.5,web,W\n", start+d*86400+3600)
+	}
+	attack := start + 2*86400 + 7200
+	for i := int64(0); i < 500; i++ {
+		fmt.Fprintf(&b, "%d,Wazuh: Web server 400 error code.,10.0.0.5,web,W\n", attack+i/5)
+	}
+	fmt.Fprintf(&b, "%d,Wazuh: Successful sudo to ROOT executed.,10.0.0.5,web,W\n", attack+600)
+	return b.String()
+}
+
+func TestSuppressionLearnsBackground(t *testing.T) {
+	t.Parallel()
+	res := analyzeLines(t, []string{background()}, Config{})
+	var clam, burst, sudo *Episode
+	for i, e := range res.Episodes {
+		switch sig := e.Signatures[0].Signature; {
+		case strings.HasPrefix(sig, "ClamAV"):
+			clam = &res.Episodes[i]
+		case strings.HasPrefix(sig, "Web server") && e.Alerts > 100:
+			burst = &res.Episodes[i]
+		case strings.HasPrefix(sig, "Successful sudo"):
+			sudo = &res.Episodes[i]
+		}
+	}
+	if clam == nil || !clam.Suppressed || clam.NoiseScore < 0.9 || !strings.Contains(clam.NoiseReason, "10.0.0.4 in 72 of 72 hours") {
+		t.Errorf("ClamAV episode %+v: want suppressed with a high score naming the host", clam)
+	}
+	if burst == nil || burst.Suppressed || !strings.Contains(burst.NoiseReason, "burst") {
+		t.Errorf("web error burst %+v: want kept as a burst", burst)
+	}
+	if sudo == nil || sudo.Suppressed || sudo.Tactic.Shortname != "privilege-escalation" {
+		t.Errorf("sudo episode %+v: want kept, privilege-escalation", sudo)
+	}
+	if res.Victim("10.0.0.4") != nil {
+		t.Error("mail, with background alone, is listed as a victim")
+	}
+	if v := res.Victim("10.0.0.5"); v == nil || v.Stage.Shortname != "privilege-escalation" || v.Hostnames[0] != "web" {
+		t.Errorf("victim web = %+v", v)
+	}
+	st := res.Stats
+	if st.EpisodesShown+st.EpisodesSuppressed != len(res.Episodes) || st.AlertsSuppressed < 400 {
+		t.Errorf("stats %+v", st)
+	}
+	// Turned off, or with too little history, nothing is suppressed.
+	for _, cfg := range []Config{{SuppressAt: -1}, {MinHistory: 100 * time.Hour}} {
+		if r := analyzeLines(t, []string{background()}, cfg); r.Stats.EpisodesSuppressed != 0 {
+			t.Errorf("config %+v: %d suppressed", cfg, r.Stats.EpisodesSuppressed)
+		}
+	}
+}
+
+func TestPatternsAcrossHosts(t *testing.T) {
+	t.Parallel()
+	const a, b, c = "10.0.254.1", "10.0.0.10", "10.0.0.11"
+	lines := []string{
+		eve(0, a, b, "ET SCAN Potential SSH Scan", "Attempted Information Leak"),
+		eve(10, a, b, "ET WEB_SPECIFIC_APPS Some CMS RCE", "Web Application Attack"),
+		eve(20, a, c, "ET SCAN Potential SSH Scan", "Attempted Information Leak"),
+		eve(30, a, c, "ET WEB_SPECIFIC_APPS Some CMS RCE", "Web Application Attack"),
+		// b, compromised, now scans a third host.
+		eve(40, b, "10.0.0.12", "ET SCAN Potential SSH Scan", "Attempted Information Leak"),
+	}
+	res := analyzeLines(t, lines, Config{})
+	var same, lateral *Pattern
+	for i, p := range res.Patterns {
+		switch p.Kind {
+		case "same_sequence":
+			same = &res.Patterns[i]
+		case "victim_became_source":
+			lateral = &res.Patterns[i]
+		}
+	}
+	if same == nil || !slices.Equal(same.Hosts, []string{b, c}) || !slices.Equal(same.Sequence, []string{"reconnaissance", "initial-access"}) {
+		t.Errorf("same_sequence pattern %+v", same)
+	}
+	if lateral == nil || lateral.Hosts[0] != b || !slices.Equal(lateral.Targets, []string{"10.0.0.12"}) || !lateral.SourceSince.After(lateral.VictimSince) {
+		t.Errorf("victim_became_source pattern %+v", lateral)
+	}
+}
+
+func TestHostFilter(t *testing.T) {
+	t.Parallel()
+	res := analyzeLines(t, storyLines(), Config{Host: "10.0.0.7"})
+	if len(res.Victims) != 1 || res.Victims[0].IP != "10.0.0.7" || res.Stats.OutsideHost != 9 {
+		t.Errorf("victims %+v, outside_host %d", res.Victims, res.Stats.OutsideHost)
+	}
+}
