@@ -7,10 +7,10 @@ LDFLAGS  := -s -w -X $(MODULE)/shared/version.Version=$(VERSION)
 BUILD    := CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)'
 STATICCHECK_VERSION := v0.8.2
 
-.PHONY: help build test lint dist demo bench clean
+.PHONY: help build test lint dist demo bench bench-detect clean
 
 help: ## list the targets
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | column -t -s "$$(printf '\t')"
+	@awk -F ':.*## ' '/^[a-z-]+:.*## / { printf "%-14s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
 
 build: ## build every worker and the suite command into bin/ (static, -trimpath, version from git)
 	@mkdir -p bin
@@ -31,6 +31,9 @@ demo: build ## use case 1 end to end on the bundled CPTC-2017 alerts, approval g
 
 bench: ## benchmarks (not part of make test)
 	$(GO) test -run '^$$' -bench . -benchmem ./shared/...
+
+bench-detect: ## AttackDetection on the AIT alert data set (read from ../shared), CPTC-2017 and throughput
+	$(GO) run ./scripts/bench-detect
 
 clean: ## remove bin/, dist/ and demo-out/
 	rm -rf bin dist demo-out
