@@ -185,6 +185,9 @@ func parseTime(b []byte) (time.Time, error) {
 	if len(b) == 0 {
 		return time.Time{}, errors.New("alert without a timestamp")
 	}
+	if t, ok := quickTime(b); ok {
+		return t.UTC(), nil
+	}
 	s := string(b)
 	t, err := time.Parse(eveLayout, s)
 	if err != nil {

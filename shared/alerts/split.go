@@ -127,25 +127,23 @@ func (s *splitter) splitArray(data []byte, atEOF bool) (int, []byte, error) {
 }
 
 // elementEnd returns the length of the JSON value at the start of data, and
-// false when data ends before the value does.
+// false when data ends before the value does. Strings, which hold most of
+// the bytes (a Splunk export's _raw), are skipped with bytes.IndexByte
+// rather than byte by byte.
 func elementEnd(data []byte) (int, bool) {
-	depth, inString, escaped := 0, false, false
-	for i, c := range data {
+	depth := 0
+	for i := 0; i < len(data); i++ {
+		c := data[i]
 		switch {
-		case inString:
-			switch {
-			case escaped:
-				escaped = false
-			case c == '\\':
-				escaped = true
-			case c == '"':
-				inString = false
-				if depth == 0 {
-					return i + 1, true
-				}
-			}
 		case c == '"':
-			inString = true
+			end, ok := stringEnd(data, i+1)
+			if !ok {
+				return 0, false
+			}
+			i = end
+			if depth == 0 {
+				return i + 1, true
+			}
 		case c == '{' || c == '[':
 			depth++
 		case c == '}' || c == ']':
@@ -163,4 +161,25 @@ func elementEnd(data []byte) (int, bool) {
 		}
 	}
 	return 0, false
+}
+
+// stringEnd returns the index of the quote that closes the string whose
+// content starts at from: the first quote not preceded by an odd number of
+// backslashes.
+func stringEnd(data []byte, from int) (int, bool) {
+	for {
+		q := bytes.IndexByte(data[from:], '"')
+		if q < 0 {
+			return 0, false
+		}
+		q += from
+		n := 0
+		for j := q - 1; j >= from && data[j] == '\\'; j-- {
+			n++
+		}
+		if n%2 == 0 {
+			return q, true
+		}
+		from = q + 1
+	}
 }

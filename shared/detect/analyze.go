@@ -143,7 +143,7 @@ func (an *analyzer) handle(a *alerts.Alert) error {
 	case unmapped:
 		an.countUnmapped(a)
 	}
-	attacker, victim, how := an.t.roles(a)
+	attacker, victim, how := rolesOf(a, m.victimIsSrc)
 	if !an.cfg.HomeNet.Contains(victim) {
 		an.stats.OutsideHomeNet++
 		return nil
@@ -175,6 +175,7 @@ func (an *analyzer) classify(a *alerts.Alert) mapping {
 	m, ok := an.cache[k]
 	if !ok {
 		m = an.t.classifyAlert(a)
+		m.victimIsSrc = an.t.victimIsSender(a.Signature)
 		an.cache[k] = m
 		an.log.Debug("signature mapped", "tool", a.Tool, "signature", a.Signature, "category", a.Category,
 			"tactic", an.tacticName(m.tactic), "mapped_by", m.via)

@@ -25,12 +25,21 @@ type kindKey struct{ victim, tool, sig string }
 
 func (k groupKey) kind() kindKey { return kindKey{k.victim, k.tool, k.sig} }
 
-// episodeAcc accumulates one episode while alerts stream in.
+// episodeAcc accumulates one episode while alerts stream in. Its alerts
+// all have the group's signature, so it keeps no map of signatures: their
+// count is alerts, and what else the report says of the signature (id,
+// category, mapping) is that of the episode's first alert, shared.
 type episodeAcc struct {
 	start, end time.Time
 	alerts     int
-	sigs       map[string]*SignatureCount
+	sig        *sigInfo
 	hosts      []string
+}
+
+// sigInfo is what an episode reports of its signature besides the count.
+type sigInfo struct {
+	id                   int64
+	category, via, stage string
 }
 
 // grouper builds micro-episodes without holding the alerts: each group keeps
@@ -41,10 +50,21 @@ type episodeAcc struct {
 type grouper struct {
 	gap    time.Duration
 	groups map[groupKey][]*episodeAcc
+	sigs   map[sigInfo]*sigInfo // one copy of each, shared by the episodes
 }
 
 func newGrouper(gap time.Duration) *grouper {
-	return &grouper{gap: gap, groups: map[groupKey][]*episodeAcc{}}
+	return &grouper{gap: gap, groups: map[groupKey][]*episodeAcc{}, sigs: map[sigInfo]*sigInfo{}}
+}
+
+func (g *grouper) sigInfo(a *alerts.Alert, m mapping) *sigInfo {
+	k := sigInfo{id: a.SignatureID, category: a.Category, via: m.via, stage: m.stage}
+	si := g.sigs[k]
+	if si == nil {
+		si = &k
+		g.sigs[k] = si
+	}
+	return si
 }
 
 func (g *grouper) add(k groupKey, a *alerts.Alert, m mapping) {
@@ -68,10 +88,10 @@ func (g *grouper) add(k groupKey, a *alerts.Alert, m mapping) {
 		ep = eps[j]
 		ep.start = t
 	default:
-		ep = &episodeAcc{start: t, end: t, sigs: map[string]*SignatureCount{}}
+		ep = &episodeAcc{start: t, end: t, sig: g.sigInfo(a, m)}
 		eps = slices.Insert(eps, j, ep)
 	}
-	ep.count(a, m)
+	ep.count(a)
 	g.groups[k] = eps
 }
 
@@ -122,15 +142,8 @@ func mergeWithin(micro []*episodeAcc, gap time.Duration) []*episodeAcc {
 	return out
 }
 
-func (e *episodeAcc) count(a *alerts.Alert, m mapping) {
+func (e *episodeAcc) count(a *alerts.Alert) {
 	e.alerts++
-	sc := e.sigs[a.Signature]
-	if sc == nil {
-		sc = &SignatureCount{Signature: a.Signature, SignatureID: a.SignatureID, Category: a.Category,
-			MappedBy: m.via, SAGEStage: m.stage}
-		e.sigs[a.Signature] = sc
-	}
-	sc.Count++
 	for _, h := range a.Hostnames {
 		e.hosts = addHost(e.hosts, h)
 	}
@@ -145,13 +158,6 @@ func (e *episodeAcc) merge(o *episodeAcc) {
 		e.end = o.end
 	}
 	e.alerts += o.alerts
-	for sig, sc := range o.sigs {
-		if mine := e.sigs[sig]; mine != nil {
-			mine.Count += sc.Count
-		} else {
-			e.sigs[sig] = sc
-		}
-	}
 	for _, h := range o.hosts {
 		e.hosts = addHost(e.hosts, h)
 	}

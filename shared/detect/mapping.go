@@ -12,6 +12,9 @@ type mapping struct {
 	tactic int    // index into tables.tactics, noTactic or unmapped
 	via    string // which table decided
 	stage  string // SAGE micro stage, when SAGE's table decided
+	// victimIsSrc is direction.csv's answer for the signature, kept with
+	// the mapping so that it is looked up once per signature, not per alert.
+	victimIsSrc bool
 }
 
 // Further ways a mapping is found, for alerts of host-log tools.
@@ -93,6 +96,12 @@ const (
 // has that host as its victim and the source address the log names, if
 // any, as its attacker.
 func (t *tables) roles(a *alerts.Alert) (attacker, victim, how string) {
+	return rolesOf(a, t.victimIsSender(a.Signature))
+}
+
+// rolesOf is roles with direction.csv's answer for the alert's signature
+// given (it counts only when the packet's ends decide).
+func rolesOf(a *alerts.Alert, victimIsSender bool) (attacker, victim, how string) {
 	if a.Source.IP != "" && a.Target.IP != "" {
 		return a.Source.IP, a.Target.IP, dirTarget
 	}
@@ -104,7 +113,7 @@ func (t *tables) roles(a *alerts.Alert) (attacker, victim, how string) {
 		return attacker, victim, dirHostLog
 	}
 	sender, receiver := packetEnds(a)
-	if t.victimIsSender(a.Signature) {
+	if victimIsSender {
 		return receiver, sender, dirResponse
 	}
 	return sender, receiver, dirDefault
