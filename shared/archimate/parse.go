@@ -8,8 +8,6 @@ import (
 	"strings"
 )
 
-const xsiNamespace = "http://www.w3.org/2001/XMLSchema-instance"
-
 // legacyNamespace is the ArchiMate 2.x exchange format's namespace.
 const legacyNamespace = "http://www.opengroup.org/xsd/archimate"
 
