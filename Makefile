@@ -10,7 +10,7 @@ STATICCHECK_VERSION := v0.8.2
 .PHONY: help build test lint dist demo bench bench-detect bench-attackgraph clean
 
 help: ## list the targets
-	@awk -F ':.*## ' '/^[a-z-]+:.*## / { printf "%-14s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
+	@awk -F ':.*## ' '/^[a-z-]+:.*## / { printf "%-18s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
 
 build: ## build every worker and the suite command into bin/ (static, -trimpath, version from git)
 	@mkdir -p bin
