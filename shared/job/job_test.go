@@ -564,6 +564,16 @@ func TestExtract(t *testing.T) {
 	}
 }
 
+func TestUsageErrors(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{{"w", "a", "b"}, {"w", "--bogus"}} {
+		var stdout, stderr bytes.Buffer
+		if code := Run(context.Background(), specFor("analyzer"), args, strings.NewReader(""), &stdout, &stderr); code != 2 || stdout.Len() != 0 {
+			t.Errorf("%v: exit %d, stdout %q: want exit 2 and no report", args, code, stdout.String())
+		}
+	}
+}
+
 func TestVersionFlag(t *testing.T) {
 	t.Parallel()
 	var stdout, stderr bytes.Buffer

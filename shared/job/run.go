@@ -49,8 +49,9 @@ func Run(ctx context.Context, spec Spec, args []string, stdin io.Reader, stdout,
 		HideHelp:    true,
 		HideVersion: true,
 		Reader:      stdin,
-		Writer:      stdout,
-		ErrWriter:   stderr,
+		// Usage messages and help go to stderr: stdout carries the report and nothing else.
+		Writer:    stderr,
+		ErrWriter: stderr,
 		Flags: []cli.Flag{
 			&cli.BoolFlag{Name: "verbose", Usage: "log debug lines (each outbound request, each decision) to stderr"},
 			&cli.BoolFlag{Name: "version", Usage: "print the worker's and the suite's version"},
@@ -63,6 +64,9 @@ func Run(ctx context.Context, spec Spec, args []string, stdin io.Reader, stdout,
 				return nil
 			case c.Bool("help"):
 				return cli.ShowAppHelp(c)
+			}
+			if c.NArg() > 1 {
+				return fmt.Errorf("one job folder at most, got %d arguments; usage: %s", c.NArg(), c.App.UsageText)
 			}
 			dir := DefaultJobDir
 			if c.NArg() > 0 {

@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"time"
 )
 
@@ -135,6 +136,7 @@ var workerName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
 // locateWorker finds a worker executable: in binDir when given, else beside the suite command
 // (bin/ layout), else in the dist layout next to that folder.
 func locateWorker(name, binDir, exe string) (string, error) {
+	name = shortName(name)
 	if !workerName.MatchString(name) {
 		return "", fmt.Errorf("locate worker: %q is not a worker name", name)
 	}
@@ -157,6 +159,12 @@ func locateWorker(name, binDir, exe string) (string, error) {
 	return "", fmt.Errorf("locate worker %s: not found in %v (build it, or pass --bin)", name, candidates)
 }
 
+// cortexPrefix starts every Cortex name of this suite's workers (SOCCRATES_AttackDetection).
+const cortexPrefix = "SOCCRATES_"
+
+// shortName accepts a worker's Cortex name as well as its folder name.
+func shortName(name string) string { return strings.TrimPrefix(name, cortexPrefix) }
+
 // workerConfig returns the worker's object from the suite config file, {} when there is no file or no
 // entry for the worker.
 func workerConfig(path, worker string) (json.RawMessage, error) {
@@ -171,7 +179,10 @@ func workerConfig(path, worker string) (json.RawMessage, error) {
 	if err := json.Unmarshal(b, &all); err != nil {
 		return nil, fmt.Errorf("read suite config %s: want {\"<Worker>\": {...}}: %v", path, err)
 	}
-	c, ok := all[worker]
+	c, ok := all[shortName(worker)]
+	if !ok {
+		c, ok = all[cortexPrefix+shortName(worker)]
+	}
 	if !ok {
 		return json.RawMessage("{}"), nil
 	}

@@ -68,7 +68,7 @@ func summariseDetect(w io.Writer, dir string) {
 		fmt.Fprintf(w, "  %s\n", line)
 	}
 	victims, ok := r.full["victims"].([]any)
-	omitted, _ := r.full["victims_omitted"].(float64)
+	omitted, _ := strconv.Atoi(text(r.full["victims_omitted"]))
 	if !ok {
 		fmt.Fprintln(w, `  the report has no "victims" list`)
 	}
@@ -79,7 +79,7 @@ func summariseDetect(w io.Writer, dir string) {
 		if i == summaryVictims {
 			fmt.Fprintf(w, "  ... %d more victims in the report", len(victims)-i)
 			if omitted > 0 {
-				fmt.Fprintf(w, ", and %d beyond its max_victims limit", int(omitted))
+				fmt.Fprintf(w, ", and %d more victims the report leaves out (max_victims)", omitted)
 			}
 			fmt.Fprintln(w)
 			break
