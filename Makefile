@@ -7,7 +7,7 @@ LDFLAGS  := -s -w -X $(MODULE)/shared/version.Version=$(VERSION)
 BUILD    := CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)'
 STATICCHECK_VERSION := v0.8.2
 
-.PHONY: help build test lint dist demo bench bench-detect bench-attackgraph clean
+.PHONY: help build test lint dist demo bench bench-detect bench-attackgraph bench-coa clean
 
 help: ## list the targets
 	@awk -F ':.*## ' '/^[a-z-]+:.*## / { printf "%-18s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
@@ -37,6 +37,9 @@ bench-detect: ## AttackDetection on the AIT alert data set (read from ../shared)
 
 bench-attackgraph: ## attack-graph simulator on the KTH models, 10,000 hosts and random graphs (takes about 2 minutes)
 	$(GO) run ./scripts/bench-attackgraph
+
+bench-coa: ## course-of-action proposals on KTH's largest scalability model
+	$(GO) run ./scripts/bench-coa
 
 clean: ## remove bin/, dist/ and demo-out/
 	rm -rf bin dist demo-out
