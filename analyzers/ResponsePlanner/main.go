@@ -45,6 +45,9 @@ func analyze(ctx context.Context, j *job.Job) (*job.Report, error) {
 	if err != nil {
 		return nil, fmt.Errorf("plan the response for %s: %w", in.Host, err)
 	}
+	if err := rank(ctx, j, plan); err != nil {
+		return nil, fmt.Errorf("rank the responses for %s: %w", in.Host, err)
+	}
 	arts, err := artifacts(j, plan)
 	if err != nil {
 		return nil, err
@@ -96,6 +99,11 @@ func taxonomies(plan *response.Result) []job.Taxonomy {
 	tax := []job.Taxonomy{
 		{Level: job.Info, Namespace: "SOCCRATES", Predicate: "CoAs", Value: len(plan.CoAs)},
 		{Level: job.Info, Namespace: "SOCCRATES", Predicate: "Deny", Value: len(plan.DenyAddresses) + len(plan.BlockNames)},
+	}
+	if plan.RORI != nil && plan.RORI.Computed && len(plan.CoAs) > 0 && plan.CoAs[0].RORI.RORI != nil {
+		best := plan.CoAs[0]
+		tax = append(tax, job.Taxonomy{Level: job.Info, Namespace: "SOCCRATES", Predicate: "RORI",
+			Value: fmt.Sprintf("%s %.0f%%", best.Kind, *best.RORI.RORI)})
 	}
 	if len(plan.Refused) > 0 {
 		tax = append(tax, job.Taxonomy{Level: job.Suspicious, Namespace: "SOCCRATES", Predicate: "Refused", Value: len(plan.Refused)})

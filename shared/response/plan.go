@@ -84,6 +84,10 @@ type Result struct {
 	Refused    []Refusal       `json:"refused"`
 	PlaybookID string          `json:"playbook_id"`
 	Playbook   json.RawMessage `json:"playbook"`
+	// RORI is the incident-wide part of the return on response
+	// investment, set by Rank (or by the caller saying why it was not
+	// computed); nil when nobody asked.
+	RORI *Assessment `json:"rori,omitempty"`
 }
 
 // CoA is one course of action.
@@ -100,6 +104,11 @@ type CoA struct {
 	Refused    []Refusal `json:"refused"`
 	// StepID is the playbook action step that carries the CoA.
 	StepID string `json:"step_id"`
+	// Rank is the CoA's place by RORI, from 1, once Rank has run.
+	Rank int `json:"rank,omitempty"`
+	// RORI is the CoA's return on response investment with its inputs
+	// and side effects, once Rank has run.
+	RORI *CoARORI `json:"rori,omitempty"`
 }
 
 // Refusal is a target the planner would not act on, and why.
