@@ -8,21 +8,18 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/netip"
 	"os"
 	"strings"
-	"time"
 
 	"github.com/soccrates-cortex/soccrates/manifests"
 	"github.com/soccrates-cortex/soccrates/shared/attackgraph"
 	"github.com/soccrates-cortex/soccrates/shared/attackgraph/infragraph"
-	"github.com/soccrates-cortex/soccrates/shared/infra"
 	"github.com/soccrates-cortex/soccrates/shared/job"
-	"github.com/soccrates-cortex/soccrates/shared/knowledge"
+	"github.com/soccrates-cortex/soccrates/shared/workerstore"
 )
 
 func main() {
@@ -39,7 +36,7 @@ func analyze(ctx context.Context, j *job.Job) (*job.Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	m, err := model(ctx, j)
+	m, err := workerstore.InfraModel(ctx, j)
 	if err != nil {
 		return nil, err
 	}
@@ -57,7 +54,7 @@ func analyze(ctx context.Context, j *job.Job) (*job.Report, error) {
 // config reads the mode and the simulation settings; a job parameter overrides the
 // configuration item of the same name.
 func config(j *job.Job) (infragraph.Config, error) {
-	pick := func(name string) string { return firstOf(j.Parameter(name), j.Config.String(name)) }
+	pick := j.Setting
 	cfg := infragraph.Config{Mode: infragraph.Mode(pick("mode")), EntryZones: j.Config.Strings("entry_zones"),
 		Techniques: j.Config.Strings("techniques"), Critical: j.Config.Int("critical_level", 4),
 		MaxTargets: j.Config.Int("max_targets", 10), Logger: j.Log,
@@ -89,52 +86,6 @@ func config(j *job.Job) (infragraph.Config, error) {
 
 // model reads the infrastructure from model_file when set (a JSON infra.Model, for tests and
 // offline use), else from the knowledge store as of as_of (default now).
-func model(ctx context.Context, j *job.Job) (infra.Model, error) {
-	if path := j.Config.String("model_file"); path != "" {
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return infra.Model{}, fmt.Errorf("configuration item model_file: %w", err)
-		}
-		var m infra.Model
-		if err := json.Unmarshal(b, &m); err != nil {
-			return infra.Model{}, fmt.Errorf("configuration item model_file: %s is not an infrastructure model: %w", path, err)
-		}
-		return m, nil
-	}
-	var at time.Time
-	if asOf := strings.TrimSpace(firstOf(j.Parameter("as_of"), j.Config.String("as_of"))); asOf != "" {
-		t, err := time.Parse(time.RFC3339, asOf)
-		if err != nil {
-			return infra.Model{}, fmt.Errorf("as_of %q is not an RFC 3339 time such as 2026-12-03T10:00:00Z", asOf)
-		}
-		at = t
-	}
-	cfg := knowledge.Config{Path: j.Config.String("store"), DSN: j.Config.String("store_dsn"), Logger: j.Log}
-	st, err := knowledge.Open(ctx, cfg)
-	if err != nil {
-		item := "store"
-		if cfg.DSN != "" {
-			item = "store_dsn"
-		}
-		return infra.Model{}, fmt.Errorf("configuration item %s: %w", item, err)
-	}
-	defer st.Close()
-	m, err := st.Model(ctx, at)
-	if err != nil {
-		return infra.Model{}, fmt.Errorf("read infrastructure model: %w", err)
-	}
-	if len(m.Hosts) == 0 {
-		return m, errors.New("the knowledge store holds no hosts; ingest a scan with SOCCRATES_InfraModel first")
-	}
-	return m, nil
-}
-
-func firstOf(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
-}
 
 // level grades the fastest target: within a week malicious, within the horizon suspicious.
 func level(t *infragraph.Target) job.Level {

@@ -62,7 +62,10 @@ func assess(ctx context.Context, j *job.Job, store *knowledge.Store) (*job.Repor
 // impactConfig reads the aspects and horizon from the job's parameters, else its configuration.
 func impactConfig(j *job.Job) (impact.Config, error) {
 	cfg := impact.Config{Currency: j.Config.String("currency"), MaxAffected: j.Config.Int("max_affected", 200)}
-	text := firstNonEmpty(j.Parameter("aspects"), j.Config.String("aspects"), "CIA")
+	text := j.Setting("aspects")
+	if text == "" {
+		text = "CIA"
+	}
 	a, err := impact.ParseAspects(text)
 	if err != nil {
 		return cfg, fmt.Errorf("aspects: %w", err)
@@ -130,13 +133,4 @@ func impactTaxonomies(res *impact.Result, highLoss float64) []job.Taxonomy {
 		{Level: level, Namespace: "SOCCRATES", Predicate: "Processes", Value: len(res.Processes)},
 		{Level: level, Namespace: "SOCCRATES", Predicate: "Worst", Value: res.Worst.Name},
 	}
-}
-
-func firstNonEmpty(s ...string) string {
-	for _, v := range s {
-		if strings.TrimSpace(v) != "" {
-			return strings.TrimSpace(v)
-		}
-	}
-	return ""
 }

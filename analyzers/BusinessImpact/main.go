@@ -18,6 +18,7 @@ import (
 	"github.com/soccrates-cortex/soccrates/shared/impact"
 	"github.com/soccrates-cortex/soccrates/shared/job"
 	"github.com/soccrates-cortex/soccrates/shared/knowledge"
+	"github.com/soccrates-cortex/soccrates/shared/workerstore"
 )
 
 func main() {
@@ -30,9 +31,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 }
 
 func analyze(ctx context.Context, j *job.Job) (*job.Report, error) {
-	store, err := knowledge.Open(ctx, knowledge.Config{Path: j.Config.String("store"), DSN: j.Config.String("store_dsn"), Logger: j.Log})
+	store, err := workerstore.Open(ctx, j)
 	if err != nil {
-		return nil, fmt.Errorf("open the knowledge store (configuration items store, store_dsn): %w", err)
+		return nil, err
 	}
 	defer store.Close()
 	if j.DataType == "file" {

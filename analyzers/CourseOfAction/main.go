@@ -7,22 +7,19 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/soccrates-cortex/soccrates/manifests"
 	"github.com/soccrates-cortex/soccrates/shared/attackgraph"
 	"github.com/soccrates-cortex/soccrates/shared/attackgraph/infragraph"
 	"github.com/soccrates-cortex/soccrates/shared/coa"
-	"github.com/soccrates-cortex/soccrates/shared/infra"
 	"github.com/soccrates-cortex/soccrates/shared/job"
-	"github.com/soccrates-cortex/soccrates/shared/knowledge"
+	"github.com/soccrates-cortex/soccrates/shared/workerstore"
 )
 
 func main() {
@@ -47,7 +44,7 @@ func analyze(ctx context.Context, j *job.Job) (*job.Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	m, err := model(ctx, j)
+	m, err := workerstore.InfraModel(ctx, j)
 	if err != nil {
 		return nil, err
 	}
@@ -67,7 +64,7 @@ func analyze(ctx context.Context, j *job.Job) (*job.Report, error) {
 
 // question is what the attack graph is asked: from where, towards what.
 func question(j *job.Job) (infragraph.Config, error) {
-	mode := infragraph.Mode(firstOf(j.Parameter("mode"), j.Config.String("mode")))
+	mode := infragraph.Mode(j.Setting("mode"))
 	cfg := infragraph.Config{Mode: mode, EntryZones: j.Config.Strings("entry_zones"),
 		Critical: j.Config.Int("critical_level", 4), Logger: j.Log,
 		Sim: attackgraph.Config{Seed: uint64(j.Config.Int("seed", 1)), Horizon: j.Config.Float("horizon_days", 100)}}
@@ -158,39 +155,6 @@ func impacts(lines []string) (map[string]float64, error) {
 
 // model reads the infrastructure from model_file when set (a JSON infra.Model), else from
 // the knowledge store as it is now.
-func model(ctx context.Context, j *job.Job) (infra.Model, error) {
-	if path := j.Config.String("model_file"); path != "" {
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return infra.Model{}, fmt.Errorf("configuration item model_file: %w", err)
-		}
-		var m infra.Model
-		if err := json.Unmarshal(b, &m); err != nil {
-			return infra.Model{}, fmt.Errorf("configuration item model_file: %s is not an infrastructure model: %w", path, err)
-		}
-		return m, nil
-	}
-	st, err := knowledge.Open(ctx, knowledge.Config{Path: j.Config.String("store"), DSN: j.Config.String("store_dsn"), Logger: j.Log})
-	if err != nil {
-		return infra.Model{}, fmt.Errorf("open knowledge store: %w", err)
-	}
-	defer st.Close()
-	m, err := st.Model(ctx, time.Time{}) // the zero time is now
-	if err != nil {
-		return infra.Model{}, fmt.Errorf("read infrastructure model: %w", err)
-	}
-	if len(m.Hosts) == 0 {
-		return m, errors.New("the knowledge store holds no hosts; ingest a scan with SOCCRATES_InfraModel first")
-	}
-	return m, nil
-}
-
-func firstOf(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
-}
 
 // taxonomies summarise the proposal of the largest budget: what it costs and what it gains.
 func taxonomies(res *coa.Result) []job.Taxonomy {

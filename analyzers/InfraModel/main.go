@@ -14,7 +14,7 @@ import (
 	"github.com/soccrates-cortex/soccrates/shared/infra"
 	"github.com/soccrates-cortex/soccrates/shared/inframodel"
 	"github.com/soccrates-cortex/soccrates/shared/job"
-	"github.com/soccrates-cortex/soccrates/shared/knowledge"
+	"github.com/soccrates-cortex/soccrates/shared/workerstore"
 )
 
 func main() {
@@ -53,7 +53,7 @@ func ingest(ctx context.Context, j *job.Job) (*job.Report, error) {
 		}
 		cfg.Infra = &ic
 	}
-	st, err := openStore(ctx, j)
+	st, err := workerstore.Open(ctx, j)
 	if err != nil {
 		return nil, err
 	}
@@ -66,15 +66,11 @@ func ingest(ctx context.Context, j *job.Job) (*job.Report, error) {
 }
 
 func lookup(ctx context.Context, j *job.Job) (*job.Report, error) {
-	asOf := j.Parameter("as_of")
-	if asOf == "" {
-		asOf = j.Config.String("as_of")
-	}
-	at, err := inframodel.ParseAsOf(asOf)
+	at, err := workerstore.AsOf(j)
 	if err != nil {
 		return nil, err
 	}
-	st, err := openStore(ctx, j)
+	st, err := workerstore.Open(ctx, j)
 	if err != nil {
 		return nil, err
 	}
@@ -88,15 +84,3 @@ func lookup(ctx context.Context, j *job.Job) (*job.Report, error) {
 
 // openStore opens the store the configuration names; its error names the item in use, never its
 // value, which may hold a password.
-func openStore(ctx context.Context, j *job.Job) (*knowledge.Store, error) {
-	cfg := knowledge.Config{Path: j.Config.String("store"), DSN: j.Config.String("store_dsn"), Logger: j.Log}
-	st, err := inframodel.OpenStore(ctx, cfg)
-	if err != nil {
-		item := "store"
-		if cfg.DSN != "" {
-			item = "store_dsn"
-		}
-		return nil, fmt.Errorf("configuration item %s: %w", item, err)
-	}
-	return st, nil
-}

@@ -70,7 +70,7 @@ type victim struct {
 // parameters or config) or an 'other' holding one victim of an AttackDetection report.
 func incident(j *job.Job) (response.Incident, error) {
 	if j.DataType == "ip" {
-		stage := firstNonEmpty(j.Parameter("stage"), j.Config.String("stage"))
+		stage := j.Setting("stage")
 		attackers := j.Config.Strings("attackers")
 		if p := j.Parameter("attackers"); p != "" {
 			attackers = strings.FieldsFunc(p, func(r rune) bool { return r == ',' || r == ' ' })
@@ -84,15 +84,6 @@ func incident(j *job.Job) (response.Incident, error) {
 			`a JSON object like {"ip":"10.0.0.5","stage":{"shortname":"lateral-movement"},"attackers":["10.0.254.30"]}`)
 	}
 	return response.Incident{Host: v.IP, Stage: v.Stage.Shortname, Attackers: v.Attackers, C2Names: v.C2Names}, nil
-}
-
-func firstNonEmpty(s ...string) string {
-	for _, v := range s {
-		if strings.TrimSpace(v) != "" {
-			return strings.TrimSpace(v)
-		}
-	}
-	return ""
 }
 
 func taxonomies(plan *response.Result) []job.Taxonomy {

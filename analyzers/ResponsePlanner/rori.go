@@ -9,6 +9,7 @@ import (
 	"github.com/soccrates-cortex/soccrates/shared/job"
 	"github.com/soccrates-cortex/soccrates/shared/knowledge"
 	"github.com/soccrates-cortex/soccrates/shared/response"
+	"github.com/soccrates-cortex/soccrates/shared/workerstore"
 )
 
 // rank computes the CoAs' RORI from the knowledge store when one is configured. Without a
@@ -19,15 +20,14 @@ func rank(ctx context.Context, j *job.Job, plan *response.Result) error {
 	if err != nil {
 		return err
 	}
-	path, dsn := j.Config.String("store"), j.Config.String("store_dsn")
-	if path == "" && dsn == "" {
+	if !workerstore.Configured(j) {
 		plan.RORI = notComputed("no knowledge store is configured (configuration items store or store_dsn), so there is " +
 			"no attack graph or business model to compute it from; the CoAs keep the order of the attack stage")
 		return nil
 	}
-	st, err := knowledge.Open(ctx, knowledge.Config{Path: path, DSN: dsn, Logger: j.Log})
+	st, err := workerstore.Open(ctx, j)
 	if err != nil {
-		return fmt.Errorf("configuration item %s: %w", storeItem(dsn), err)
+		return err
 	}
 	defer st.Close()
 	m, err := models(ctx, st)
@@ -72,13 +72,6 @@ func models(ctx context.Context, st *knowledge.Store) (response.Models, error) {
 
 func notComputed(why string) *response.Assessment {
 	return &response.Assessment{Reason: "RORI not computed: " + why, Reached: []response.Exposure{}}
-}
-
-func storeItem(dsn string) string {
-	if dsn != "" {
-		return "store_dsn"
-	}
-	return "store"
 }
 
 // roriConfig reads the cost table and the figures RORI needs from the configuration.

@@ -35,7 +35,7 @@ func readSample(t testing.TB, rel string) []byte {
 
 func newStore(t testing.TB) *knowledge.Store {
 	t.Helper()
-	st, err := OpenStore(context.Background(), knowledge.Config{Path: filepath.Join(t.TempDir(), "sub", "k.db")})
+	st, err := knowledge.Open(context.Background(), knowledge.Config{Path: filepath.Join(t.TempDir(), "sub", "k.db")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -319,30 +319,6 @@ func TestReadScanErrors(t *testing.T) {
 			_, err := ReadScan(strings.NewReader(tt.input), "scan.xml")
 			if !errors.Is(err, ErrNotAScan) || !strings.Contains(err.Error(), tt.want) || !strings.HasPrefix(err.Error(), "scan.xml ") {
 				t.Errorf("err %v, want ErrNotAScan naming scan.xml and %q", err, tt.want)
-			}
-		})
-	}
-}
-
-func TestParseAsOf(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		in   string
-		want time.Time
-		ok   bool
-	}{
-		{"", time.Time{}, true},
-		{" 2026-12-03T18:40:40Z ", time.Date(2026, 12, 3, 18, 40, 40, 0, time.UTC), true},
-		{"2026-12-03T19:40:40+01:00", time.Date(2026, 12, 3, 18, 40, 40, 0, time.UTC), true},
-		{"yesterday", time.Time{}, false},
-		{"2026-12-03", time.Time{}, false},
-	}
-	for _, tt := range tests {
-		t.Run(strings.TrimSpace(tt.in)+"_", func(t *testing.T) {
-			t.Parallel()
-			got, err := ParseAsOf(tt.in)
-			if (err == nil) != tt.ok || !got.Equal(tt.want) {
-				t.Errorf("ParseAsOf(%q) = %v, %v", tt.in, got, err)
 			}
 		})
 	}

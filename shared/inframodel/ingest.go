@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -27,21 +25,6 @@ type Store interface {
 // ErrNotAScan is wrapped by ReadScan's error when the input is not one of the supported scanner
 // reports or is malformed.
 var ErrNotAScan = errors.New("not a readable scan report")
-
-// OpenStore opens the knowledge store, creating the folder of a SQLite file first: Cortex
-// installations rarely have /var/lib/soccrates before the first job.
-func OpenStore(ctx context.Context, cfg knowledge.Config) (*knowledge.Store, error) {
-	if cfg.DSN == "" {
-		path := cfg.Path
-		if path == "" {
-			path = knowledge.DefaultPath
-		}
-		if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
-			return nil, fmt.Errorf("open knowledge store: %w", err)
-		}
-	}
-	return knowledge.Open(ctx, cfg)
-}
 
 // ReadScan reads a scanner report of any supported format. Its error names the file and the line
 // and says what to submit instead; nothing has touched the store yet.

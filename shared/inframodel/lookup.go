@@ -23,19 +23,6 @@ type LookupResult struct {
 	LastVersion  int64   `json:"last_version"`
 }
 
-// ParseAsOf reads the time a look-up is for: RFC 3339, "" meaning now.
-func ParseAsOf(s string) (time.Time, error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return time.Time{}, nil
-	}
-	t, err := time.Parse(time.RFC3339, s)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("as_of %q is not an RFC 3339 time such as 2026-12-03T10:00:00Z", s)
-	}
-	return t, nil
-}
-
 // Lookup returns the host named by ident as of at (zero: now). When the store has never seen it
 // by then, the error wraps knowledge.ErrNotFound and says which versions there are.
 func Lookup(ctx context.Context, st Store, ident string, at time.Time) (*LookupResult, error) {

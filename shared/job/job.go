@@ -63,6 +63,16 @@ func (j *Job) Parameter(name string) string {
 	}
 }
 
+// Setting returns what the analyst asked for in this job's parameters, else the configuration item
+// of the same name (with its manifest default): the usual way a worker lets one job override the
+// organisation's setting. Values are trimmed.
+func (j *Job) Setting(name string) string {
+	if p := strings.TrimSpace(j.Parameter(name)); p != "" {
+		return p
+	}
+	return strings.TrimSpace(j.Config.String(name))
+}
+
 // File returns a file job's attachment: its path on disk, original name and content type.
 func (j *Job) File() (path, filename, contentType string) { return j.file, j.name, j.ctype }
 

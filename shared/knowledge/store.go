@@ -1,6 +1,8 @@
 package knowledge
 
 import (
+	"path/filepath"
+	"os"
 	"context"
 	"database/sql"
 	"errors"
@@ -73,6 +75,10 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 func openSQLite(path string) (*sql.DB, error) {
 	if path == "" {
 		path = DefaultPath
+	}
+	// Cortex installations rarely have /var/lib/soccrates before the first job.
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		return nil, err
 	}
 	// The busy timeout comes first so that switching to WAL already waits for other processes.
 	q := url.Values{}
