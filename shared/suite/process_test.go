@@ -2,9 +2,11 @@ package suite
 
 import (
 	"context"
+	"encoding/json"
 	"encoding/xml"
+	"errors"
 	"fmt"
-	"github.com/soccrates-cortex/soccrates/shared/testenv"
+	"maps"
 	"math"
 	"os"
 	"os/exec"
@@ -16,6 +18,7 @@ import (
 	"time"
 
 	"github.com/soccrates-cortex/soccrates/shared/bpmn"
+	"github.com/soccrates-cortex/soccrates/shared/testenv"
 )
 
 // uc1File is the committed UC1 process, relative to this package.
@@ -206,10 +209,22 @@ func (instantClock) After(time.Duration) <-chan time.Time {
 	return c
 }
 
+// uc1Answers are the answers of a run where every worker succeeds and an attack is found; over
+// replaces some of them.
+func uc1Answers(over map[string]fakeAnswer) map[string]fakeAnswer {
+	ok := func(token string) fakeAnswer { return fakeAnswer{token: token} }
+	a := map[string]fakeAnswer{"AttackDetection": ok("malicious"), "AttackGraph": ok("malicious"),
+		"BusinessImpact": ok("suspicious"), "ResponsePlanner": ok("info"), "OpenC2": ok("dryrun")}
+	maps.Copy(a, over)
+	return a
+}
+
 func TestUC1Branches(t *testing.T) {
 	t.Parallel()
 	ok := func(token string) fakeAnswer { return fakeAnswer{token: token} }
-	attack := map[string]fakeAnswer{"AttackDetection": ok("malicious"), "ResponsePlanner": ok("info"), "OpenC2": ok("dryrun")}
+	failed := fakeAnswer{token: "error", code: 1}
+	approve := decisionApprover{decided: true, approve: true}
+	all := []string{"AttackDetection", "AttackGraph", "BusinessImpact", "ResponsePlanner", "OpenC2"}
 	tests := []struct {
 		name     string
 		answers  map[string]fakeAnswer
@@ -218,23 +233,31 @@ func TestUC1Branches(t *testing.T) {
 		wantEnd  string
 		wantRuns []string // workers called, in order
 	}{
-		{name: "approved", answers: attack, approver: decisionApprover{decided: true, approve: true},
-			wantEnd: "endResponded", wantRuns: []string{"AttackDetection", "ResponsePlanner", "OpenC2"}},
-		{name: "suspicious-approved", approver: decisionApprover{decided: true, approve: true},
-			answers: map[string]fakeAnswer{"AttackDetection": ok("suspicious"), "ResponsePlanner": ok("info"), "OpenC2": ok("done")},
-			wantEnd: "endResponded", wantRuns: []string{"AttackDetection", "ResponsePlanner", "OpenC2"}},
-		{name: "rejected", answers: attack, approver: decisionApprover{decided: true, approve: false},
-			wantEnd: "endRejected", wantRuns: []string{"AttackDetection", "ResponsePlanner"}},
-		{name: "timed-out", answers: attack, approver: waitApprover{}, clock: instantClock{},
-			wantEnd: "endTimedOut", wantRuns: []string{"AttackDetection", "ResponsePlanner"}},
+		{name: "approved", answers: uc1Answers(nil), approver: approve, wantEnd: "endResponded", wantRuns: all},
+		{name: "suspicious-approved", approver: approve,
+			answers: uc1Answers(map[string]fakeAnswer{"AttackDetection": ok("suspicious"), "OpenC2": ok("done")}),
+			wantEnd: "endResponded", wantRuns: all},
+		// Neither a failed attack graph nor a failed business impact holds up containment.
+		{name: "graph-failed", answers: uc1Answers(map[string]fakeAnswer{"AttackGraph": failed}), approver: approve,
+			wantEnd: "endResponded", wantRuns: []string{"AttackDetection", "AttackGraph", "ResponsePlanner", "OpenC2"}},
+		{name: "impact-failed", answers: uc1Answers(map[string]fakeAnswer{"BusinessImpact": failed}), approver: approve,
+			wantEnd: "endResponded", wantRuns: all},
+		{name: "graph-safe", answers: uc1Answers(map[string]fakeAnswer{"AttackGraph": ok("safe")}), approver: approve,
+			wantEnd: "endResponded", wantRuns: all},
+		{name: "rejected", answers: uc1Answers(nil), approver: decisionApprover{decided: true, approve: false},
+			wantEnd: "endRejected", wantRuns: all[:4]},
+		{name: "timed-out", answers: uc1Answers(nil), approver: waitApprover{}, clock: instantClock{},
+			wantEnd: "endTimedOut", wantRuns: all[:4]},
 		{name: "no-attack", answers: map[string]fakeAnswer{"AttackDetection": ok("safe")},
-			wantEnd: "endNoAttack", wantRuns: []string{"AttackDetection"}},
+			wantEnd: "endNoAttack", wantRuns: all[:1]},
 		{name: "info-only", answers: map[string]fakeAnswer{"AttackDetection": ok("info")},
-			wantEnd: "endNoAttack", wantRuns: []string{"AttackDetection"}},
-		{name: "detect-failed", answers: map[string]fakeAnswer{"AttackDetection": {token: "error", code: 1}},
-			wantEnd: "endDetectFailed", wantRuns: []string{"AttackDetection"}},
-		{name: "plan-failed", answers: map[string]fakeAnswer{"AttackDetection": ok("malicious"), "ResponsePlanner": {token: "error", code: 1}},
-			wantEnd: "endPlanFailed", wantRuns: []string{"AttackDetection", "ResponsePlanner"}},
+			wantEnd: "endNoAttack", wantRuns: all[:1]},
+		{name: "detect-failed", answers: map[string]fakeAnswer{"AttackDetection": failed},
+			wantEnd: "endDetectFailed", wantRuns: all[:1]},
+		{name: "plan-failed", answers: uc1Answers(map[string]fakeAnswer{"ResponsePlanner": failed}),
+			wantEnd: "endPlanFailed", wantRuns: all[:4]},
+		{name: "graph-and-plan-failed", answers: uc1Answers(map[string]fakeAnswer{"AttackGraph": failed, "ResponsePlanner": failed}),
+			wantEnd: "endPlanFailed", wantRuns: []string{"AttackDetection", "AttackGraph", "ResponsePlanner"}},
 	}
 	d := parseUC1(t)
 	for _, tc := range tests {
@@ -268,6 +291,8 @@ func checkUC1Calls(t *testing.T, calls [][]string) {
 	t.Helper()
 	want := map[string]string{
 		"AttackDetection": committedCommand + " analyze AttackDetection file /in/eve.json /w/detect",
+		"AttackGraph":     committedCommand + " analyze AttackGraph ip @/w/detect:victims.0.ip /w/graph",
+		"BusinessImpact":  committedCommand + " analyze BusinessImpact ip @/w/detect:victims.0.ip /w/impact",
 		"ResponsePlanner": committedCommand + " analyze ResponsePlanner other @/w/detect:victims.0 /w/plan",
 		"OpenC2":          committedCommand + " respond OpenC2 auto @/w/plan:deny_addresses /w/respond",
 	}
@@ -283,16 +308,24 @@ func checkUC1Calls(t *testing.T, calls [][]string) {
 func TestRunVerb(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
-		name      string
-		config    string
-		flags     []string
-		wantCode  int
-		wantOut   []string
-		wantFiles []string
+		name       string
+		config     string
+		flags      []string
+		wantCode   int
+		wantOut    []string
+		wantFiles  []string
+		wantAbsent []string // job folders the run must not create
 	}{
 		{name: "approve", flags: []string{"--approve"}, wantOut: []string{"ended at endResponded (Response sent)",
 			`shell    respond: token "dryrun", exit code 0`, `respondResult = "dryrun"`, "approved = true"},
-			wantFiles: []string{"respond/1/output/output.json", "respond/2/output/output.json"}},
+			wantFiles: []string{"graph/output/output.json", "impact/output/output.json", "respond/1/output/output.json",
+				"respond/2/output/output.json"}},
+		{name: "graph-fails", config: `{"AttackGraph": {"fake": "fail"}}`, flags: []string{"--approve"},
+			wantOut:   []string{"ended at endResponded", `graphExit = "1"`, "gateway  gwGraph took f_graph_failed"},
+			wantFiles: []string{"plan/output/output.json", "respond/1/output/output.json"}, wantAbsent: []string{"impact"}},
+		{name: "impact-fails", config: `{"BusinessImpact": {"fake": "fail"}}`, flags: []string{"--approve"},
+			wantOut:   []string{"ended at endResponded", `impactExit = "1"`, `graphResult = "malicious"`},
+			wantFiles: []string{"plan/output/output.json", "respond/1/output/output.json"}},
 		{name: "reject", flags: []string{"--reject"}, wantOut: []string{"ended at endRejected", "approved = false"},
 			wantFiles: []string{"plan/output/output.json"}},
 		{name: "no-attack", config: `{"AttackDetection": {"level": "safe"}}`, flags: []string{"--approve"},
@@ -324,6 +357,11 @@ func TestRunVerb(t *testing.T) {
 			for _, f := range tc.wantFiles {
 				if _, err := os.Stat(filepath.Join(work, f)); err != nil {
 					t.Errorf("missing %s: %v", f, err)
+				}
+			}
+			for _, f := range tc.wantAbsent {
+				if _, err := os.Stat(filepath.Join(work, f)); !errors.Is(err, os.ErrNotExist) {
+					t.Errorf("%s exists or cannot be checked: %v", f, err)
 				}
 			}
 		})
@@ -411,5 +449,46 @@ func TestInstallScript(t *testing.T) {
 	}
 	if !strings.Contains(string(out), "install: "+filepath.Join(prefix, "bin", "soccrates")) {
 		t.Errorf("install.sh does not say what it did:\n%s", out)
+	}
+}
+
+// TestUC1ExtensionsDeclareVariables checks that the extensions file Activiti 7 reads declares exactly
+// the process's variables: the two start variables, every shell task's output and exit-code variable,
+// and the approval form's field.
+func TestUC1ExtensionsDeclareVariables(t *testing.T) {
+	t.Parallel()
+	want := map[string]string{"alertFile": "string", "workDir": "string"}
+	for _, n := range parseUC1(t).Processes[0].Nodes {
+		if n.Shell != nil {
+			want[n.Shell.Fields["outputVariable"].Value] = "string"
+			want[n.Shell.Fields["errorCodeVariable"].Value] = "string"
+		}
+		if n.User != nil {
+			for _, p := range n.User.FormProperties {
+				want[p.ID] = p.Type
+			}
+		}
+	}
+	b, err := os.ReadFile(strings.TrimSuffix(uc1File, ".bpmn20.xml") + "-extensions.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ext struct {
+		Extensions map[string]struct {
+			Properties map[string]struct{ ID, Name, Type string }
+		}
+	}
+	if err := json.Unmarshal(b, &ext); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for key, p := range ext.Extensions["uc1OngoingAttack"].Properties {
+		if key != p.ID || p.ID != p.Name+"-id" {
+			t.Errorf("property %s: id %q, name %q", key, p.ID, p.Name)
+		}
+		got[p.Name] = p.Type
+	}
+	if !maps.Equal(got, want) {
+		t.Errorf("declared %v, the process uses %v", got, want)
 	}
 }

@@ -283,7 +283,10 @@ func TestSummary(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	plan := filepath.Join(dir, "plan")
-	runSuite(t, "", "analyze", "ResponsePlanner", "other", "@"+detectJob(t, dir)+":victims.0", plan)
+	detect := detectJob(t, dir)
+	runSuite(t, "", "analyze", "AttackGraph", "ip", "@"+detect+":victims.0.ip", filepath.Join(dir, "graph"))
+	runSuite(t, "", "analyze", "BusinessImpact", "ip", "@"+detect+":victims.0.ip", filepath.Join(dir, "impact"))
+	runSuite(t, "", "analyze", "ResponsePlanner", "other", "@"+detect+":victims.0", plan)
 	runSuite(t, "", "respond", "OpenC2", "auto", "@"+plan+":deny_addresses", filepath.Join(dir, "respond"))
 	r := runSuite(t, "", "summary", dir)
 	if r.code != 0 {
@@ -292,6 +295,13 @@ func TestSummary(t *testing.T) {
 	for _, want := range []string{
 		"victim 10.0.0.5: reached lateral-movement (Lateral Movement, order 9)",
 		"stages: discovery > lateral-movement",
+		"onward from host:10.0.0.5.fullAccess, 100 samples, horizon 30 days",
+		"target 10.0.0.9 data:10.0.0.9.read: p=0.75, TTC p50 1.25 days (via 10.0.0.5 > 10.0.0.9)",
+		"assets: Web server (Node); losing availability for 24 h",
+		"process Sell tickets (BusinessProcess, criticality 4): 1000 EUR/h, 24000 EUR",
+		"path: Web server (Node) -[Serving]-> Sell tickets (BusinessProcess)",
+		"total: 1000 EUR/h, 24000 EUR over 24 h",
+		"RORI: not in the report",
 		"CoA coa-1 [deny_attacker] Deny 203.0.113.9",
 		"deny addresses: 203.0.113.9, 198.51.100.7",
 		"Response 2 (OpenC2) for ip 198.51.100.7",
@@ -316,7 +326,8 @@ func TestSummaryOfPartialRun(t *testing.T) {
 	cfg := writeFile(t, dir, "suite.json", `{"AttackDetection": {"full": {"attackers": []}}}`)
 	runSuite(t, cfg, "analyze", "AttackDetection", "ip", "10.0.0.5", filepath.Join(dir, "detect"))
 	r := runSuite(t, "", "summary", dir)
-	for _, want := range []string{`the report has no "victims" list`, "Plan (ResponsePlanner)", "not run"} {
+	for _, want := range []string{`the report has no "victims" list`, "Attack graph (AttackGraph)", "Business impact (BusinessImpact)",
+		"Plan (ResponsePlanner)", "not run"} {
 		if r.code != 0 || !strings.Contains(r.stdout, want) {
 			t.Errorf("exit %d, summary lacks %q:\n%s", r.code, want, r.stdout)
 		}

@@ -16,6 +16,8 @@ import (
 // The job folders of a UC1 run inside its work folder, as the UC1 process names them.
 const (
 	detectDir  = "detect"
+	graphDir   = "graph"
+	impactDir  = "impact"
 	planDir    = "plan"
 	respondDir = "respond"
 )
@@ -28,6 +30,8 @@ func (s *suite) summaryCmd(c *cli.Context) error {
 	w := s.cfg.Stdout
 	fmt.Fprintf(w, "SOCCRATES UC1 run in %s\n\n", workDir)
 	summariseDetect(w, filepath.Join(workDir, detectDir))
+	summariseGraph(w, filepath.Join(workDir, graphDir))
+	summariseImpact(w, filepath.Join(workDir, impactDir))
 	if err := summarisePlan(w, workDir); err != nil {
 		return &exitError{code: ExitStep, err: fmt.Errorf("summary: %w", err)}
 	}
@@ -128,11 +132,8 @@ func summarisePlan(w io.Writer, workDir string) error {
 	if !ok {
 		fmt.Fprintln(w, `  the report has no "coas" list`)
 	}
-	for _, c := range coas {
-		fmt.Fprintf(w, "  CoA %s [%s] %s\n", text(field(c, "id")), text(field(c, "kind")), text(field(c, "title")))
-		fmt.Fprintf(w, "      why: %s\n", text(field(c, "rationale")))
-		fmt.Fprintf(w, "      targets: %s\n", strings.Join(texts(field(c, "targets")), ", "))
-	}
+	summariseRORI(w, r.full["rori"])
+	summariseCoAs(w, coas)
 	fmt.Fprintf(w, "  deny addresses: %s\n", listLine(r.full["deny_addresses"]))
 	fmt.Fprintf(w, "  block names: %s\n", listLine(r.full["block_names"]))
 	for _, ref := range texts(r.full["refused"]) {
@@ -153,6 +154,21 @@ func summarisePlan(w io.Writer, workDir string) error {
 	}
 	fmt.Fprintf(w, "  CACAO playbook: %s\n\n", path)
 	return nil
+}
+
+// summariseCoAs prints the courses of action in the order of their rank (by RORI when the planner
+// computed it), each with its RORI inputs, rationale and targets.
+func summariseCoAs(w io.Writer, coas []any) {
+	for _, c := range rankedCoAs(coas) {
+		rank := ""
+		if field(c, "rank") != nil {
+			rank = "#" + text(field(c, "rank")) + " "
+		}
+		fmt.Fprintf(w, "  CoA %s%s [%s] %s\n", rank, text(field(c, "id")), text(field(c, "kind")), text(field(c, "title")))
+		summariseCoARORI(w, c)
+		fmt.Fprintf(w, "      why: %s\n", text(field(c, "rationale")))
+		fmt.Fprintf(w, "      targets: %s\n", strings.Join(texts(field(c, "targets")), ", "))
+	}
 }
 
 // summariseRespond covers both layouts of a respond step: one job in the folder, or one per list

@@ -1,6 +1,6 @@
 // Command fakeworker stands in for the SOCCRATES workers in the suite's tests. It follows the Cortex
-// job-folder contract and answers as the worker it is named after (AttackDetection, ResponsePlanner,
-// OpenC2), with report shapes like the real ones. The job's config steers it:
+// job-folder contract and answers as the worker it is named after (AttackDetection, AttackGraph,
+// BusinessImpact, ResponsePlanner, OpenC2), with report shapes like the real ones. The job's config steers it:
 //
 //	"fake": "fail" | "garbled" | "none" | "noisy"   failure report, broken JSON, no report, 100 KB of log
 //	"level": "safe"                                  taxonomy level of an analyzer (default malicious)
@@ -84,6 +84,18 @@ func defaultFull(name string, in input, dir string) map[string]any {
 			map[string]any{"ip": "10.0.0.7", "attackers": []any{"203.0.113.9"},
 				"stage": map[string]any{"id": "TA0007", "shortname": "discovery", "name": "Discovery", "order": 8}},
 		}, "attackers": []any{"203.0.113.9", "198.51.100.7"}, "attachment_bytes": attachmentSize(dir, in.File)}
+	case "AttackGraph":
+		return map[string]any{"mode": "onward", "entries": []any{"host:" + observable(in) + ".fullAccess"},
+			"samples": 100, "horizon_days": 30, "targets": []any{
+				map[string]any{"host": "10.0.0.9", "step": "data:10.0.0.9.read", "probability": 0.75, "ttc_p50": 1.25,
+					"path_hosts": []any{observable(in), "10.0.0.9"}},
+			}}
+	case "BusinessImpact":
+		return map[string]any{"observable": observable(in), "currency": "EUR", "horizon_hours": 24,
+			"aspects": []any{"availability"}, "assets": []any{map[string]any{"name": "Web server", "type": "Node"}},
+			"processes": []any{map[string]any{"name": "Sell tickets", "type": "BusinessProcess", "criticality": 4,
+				"loss_per_hour": 1000, "loss": 24000, "path_text": "Web server (Node) -[Serving]-> Sell tickets (BusinessProcess)"}},
+			"total_loss_per_hour": 1000, "total_loss": 24000}
 	case "ResponsePlanner":
 		var victim any
 		_ = json.Unmarshal(in.Data, &victim)
@@ -100,6 +112,13 @@ func defaultFull(name string, in input, dir string) map[string]any {
 	}
 	return map[string]any{"mode": "dry-run", "commands": []any{map[string]any{"action": "deny", "target": artifact.Data}},
 		"nft": []any{"add rule inet soccrates deny ip saddr " + artifact.Data + " drop"}, "refused": []any{}}
+}
+
+// observable is an analyzer job's observable as text ("" when it is not a string).
+func observable(in input) string {
+	var data string
+	_ = json.Unmarshal(in.Data, &data)
+	return data
 }
 
 func attachmentSize(dir, file string) int {
