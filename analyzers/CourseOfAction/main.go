@@ -123,18 +123,14 @@ func budgets(j *job.Job) ([]float64, error) {
 		}
 		return []float64{v}, nil
 	}
-	raw, _ := j.Config.Raw("budgets")
-	list, ok := raw.([]any)
-	if !ok || len(list) == 0 {
+	out := j.Config.Floats("budgets")
+	if len(out) == 0 {
 		return nil, errors.New("configuration item budgets: give at least one budget, e.g. [2000, 10000]")
 	}
-	var out []float64
-	for _, x := range list {
-		v, ok := x.(float64)
-		if !ok || v < 0 {
-			return nil, fmt.Errorf("configuration item budgets: %v is not a non-negative number", x)
+	for _, v := range out {
+		if v < 0 {
+			return nil, fmt.Errorf("configuration item budgets: %v is not a non-negative number", v)
 		}
-		out = append(out, v)
 	}
 	return out, nil
 }

@@ -126,9 +126,13 @@ func vulnChange(m infra.Model, obj string) Change {
 	}
 	v := h.Vulns[i]
 	what := v.Name
-	if len(v.CVEs) > 0 {
-		what = strings.Join(v.CVEs, ", ") + " " + what
+	if cves := strings.Join(v.CVEs, ", "); cves != "" && !strings.Contains(what, cves) {
+		what = cves + " " + what
 	}
-	return Change{Text: fmt.Sprintf("Patch %s (%s %s) on host %s, port %d/%s; verify with a rescan.",
-		strings.TrimSpace(what), v.Scanner, v.Plugin, h.Key, v.Port, v.Protocol)}
+	where := "on host " + h.Key
+	if v.Port > 0 {
+		where += fmt.Sprintf(", port %d/%s", v.Port, v.Protocol)
+	}
+	return Change{Text: fmt.Sprintf("Patch %s (%s %s) %s; verify with a rescan.",
+		strings.TrimSpace(what), v.Scanner, v.Plugin, where)}
 }

@@ -130,6 +130,20 @@ func (c Config) Strings(name string) []string {
 	return out
 }
 
+// Floats returns a multi-valued number item; entries that are not numbers are dropped (the start-up
+// check has already refused a configuration whose declared items have the wrong type).
+func (c Config) Floats(name string) []float64 {
+	v, _ := c.lookup(name)
+	list, _ := v.([]any)
+	var out []float64
+	for _, e := range list {
+		if f, ok := toFloat(e); ok {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
 // Float returns the number value of name, or def when it is unset or not a number.
 func (c Config) Float(name string, def float64) float64 {
 	v, _ := c.lookup(name)

@@ -612,3 +612,22 @@ func FuzzJobInput(f *testing.F) {
 		}
 	})
 }
+
+func TestConfigFloats(t *testing.T) {
+	t.Parallel()
+	m := &manifests.Manifest{ConfigurationItems: []manifests.Item{
+		{Name: "budgets", Type: "number", Multi: true, DefaultValue: []any{2000.0, 10000.0}},
+	}}
+	var values map[string]any
+	dec := json.NewDecoder(strings.NewReader(`{"budgets":[500, "750", 1e3]}`))
+	dec.UseNumber() // as decodeInput reads Cortex's JSON
+	if err := dec.Decode(&values); err != nil {
+		t.Fatal(err)
+	}
+	if got := newConfig(values, m).Floats("budgets"); !reflect.DeepEqual(got, []float64{500, 750, 1000}) {
+		t.Errorf("Floats from the job = %v", got)
+	}
+	if got := newConfig(nil, m).Floats("budgets"); !reflect.DeepEqual(got, []float64{2000, 10000}) {
+		t.Errorf("Floats from the manifest default = %v", got)
+	}
+}

@@ -1,8 +1,6 @@
 package knowledge
 
 import (
-	"path/filepath"
-	"os"
 	"context"
 	"database/sql"
 	"errors"
@@ -10,6 +8,8 @@ import (
 	"log/slog"
 	"math"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"

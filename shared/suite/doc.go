@@ -10,7 +10,8 @@
 // executable lives (--bin, the command's own folder, then the dist layout beside it), and how an
 // observable written as @<jobDir>:<path> refers into an earlier report. The run verb executes a process
 // file locally; summary writes a readable account of a UC1 run: detection, attack graph targets,
-// business impact, the CoAs in rank order with their RORI inputs, and the responses sent.
+// business impact, the defences proposed per budget, the CoAs in rank order with their RORI inputs, and
+// the responses sent.
 //
 // What it does not decide: anything about the security content. Verdicts, plans and commands come from
 // the workers; the suite only moves their values from one job to the next. Worker config defaults are

@@ -52,7 +52,7 @@ func buildBinaries(dir string) error {
 	if err != nil {
 		return err
 	}
-	for _, name := range []string{"AttackDetection", "AttackGraph", "BusinessImpact", "ResponsePlanner", "OpenC2"} {
+	for _, name := range []string{"AttackDetection", "AttackGraph", "BusinessImpact", "CourseOfAction", "ResponsePlanner", "OpenC2"} {
 		if err := os.WriteFile(filepath.Join(dir, name), fake, 0o755); err != nil {
 			return err
 		}

@@ -214,7 +214,8 @@ func (instantClock) After(time.Duration) <-chan time.Time {
 func uc1Answers(over map[string]fakeAnswer) map[string]fakeAnswer {
 	ok := func(token string) fakeAnswer { return fakeAnswer{token: token} }
 	a := map[string]fakeAnswer{"AttackDetection": ok("malicious"), "AttackGraph": ok("malicious"),
-		"BusinessImpact": ok("suspicious"), "ResponsePlanner": ok("info"), "OpenC2": ok("dryrun")}
+		"BusinessImpact": ok("suspicious"), "CourseOfAction": ok("info"), "ResponsePlanner": ok("info"),
+		"OpenC2": ok("dryrun")}
 	maps.Copy(a, over)
 	return a
 }
@@ -224,7 +225,7 @@ func TestUC1Branches(t *testing.T) {
 	ok := func(token string) fakeAnswer { return fakeAnswer{token: token} }
 	failed := fakeAnswer{token: "error", code: 1}
 	approve := decisionApprover{decided: true, approve: true}
-	all := []string{"AttackDetection", "AttackGraph", "BusinessImpact", "ResponsePlanner", "OpenC2"}
+	all := []string{"AttackDetection", "AttackGraph", "BusinessImpact", "CourseOfAction", "ResponsePlanner", "OpenC2"}
 	tests := []struct {
 		name     string
 		answers  map[string]fakeAnswer
@@ -237,17 +238,22 @@ func TestUC1Branches(t *testing.T) {
 		{name: "suspicious-approved", approver: approve,
 			answers: uc1Answers(map[string]fakeAnswer{"AttackDetection": ok("suspicious"), "OpenC2": ok("done")}),
 			wantEnd: "endResponded", wantRuns: all},
-		// Neither a failed attack graph nor a failed business impact holds up containment.
+		// No failed attack graph, business impact or defence proposal holds up containment.
 		{name: "graph-failed", answers: uc1Answers(map[string]fakeAnswer{"AttackGraph": failed}), approver: approve,
 			wantEnd: "endResponded", wantRuns: []string{"AttackDetection", "AttackGraph", "ResponsePlanner", "OpenC2"}},
 		{name: "impact-failed", answers: uc1Answers(map[string]fakeAnswer{"BusinessImpact": failed}), approver: approve,
 			wantEnd: "endResponded", wantRuns: all},
+		{name: "coa-failed", answers: uc1Answers(map[string]fakeAnswer{"CourseOfAction": failed}), approver: approve,
+			wantEnd: "endResponded", wantRuns: all},
+		{name: "impact-and-coa-failed", approver: approve,
+			answers: uc1Answers(map[string]fakeAnswer{"BusinessImpact": failed, "CourseOfAction": failed}),
+			wantEnd: "endResponded", wantRuns: all},
 		{name: "graph-safe", answers: uc1Answers(map[string]fakeAnswer{"AttackGraph": ok("safe")}), approver: approve,
 			wantEnd: "endResponded", wantRuns: all},
 		{name: "rejected", answers: uc1Answers(nil), approver: decisionApprover{decided: true, approve: false},
-			wantEnd: "endRejected", wantRuns: all[:4]},
+			wantEnd: "endRejected", wantRuns: all[:5]},
 		{name: "timed-out", answers: uc1Answers(nil), approver: waitApprover{}, clock: instantClock{},
-			wantEnd: "endTimedOut", wantRuns: all[:4]},
+			wantEnd: "endTimedOut", wantRuns: all[:5]},
 		{name: "no-attack", answers: map[string]fakeAnswer{"AttackDetection": ok("safe")},
 			wantEnd: "endNoAttack", wantRuns: all[:1]},
 		{name: "info-only", answers: map[string]fakeAnswer{"AttackDetection": ok("info")},
@@ -255,7 +261,7 @@ func TestUC1Branches(t *testing.T) {
 		{name: "detect-failed", answers: map[string]fakeAnswer{"AttackDetection": failed},
 			wantEnd: "endDetectFailed", wantRuns: all[:1]},
 		{name: "plan-failed", answers: uc1Answers(map[string]fakeAnswer{"ResponsePlanner": failed}),
-			wantEnd: "endPlanFailed", wantRuns: all[:4]},
+			wantEnd: "endPlanFailed", wantRuns: all[:5]},
 		{name: "graph-and-plan-failed", answers: uc1Answers(map[string]fakeAnswer{"AttackGraph": failed, "ResponsePlanner": failed}),
 			wantEnd: "endPlanFailed", wantRuns: []string{"AttackDetection", "AttackGraph", "ResponsePlanner"}},
 	}
@@ -293,6 +299,7 @@ func checkUC1Calls(t *testing.T, calls [][]string) {
 		"AttackDetection": committedCommand + " analyze AttackDetection file /in/eve.json /w/detect",
 		"AttackGraph":     committedCommand + " analyze AttackGraph ip @/w/detect:victims.0.ip /w/graph",
 		"BusinessImpact":  committedCommand + " analyze BusinessImpact ip @/w/detect:victims.0.ip /w/impact",
+		"CourseOfAction":  committedCommand + " analyze CourseOfAction ip @/w/detect:victims.0.ip /w/coa",
 		"ResponsePlanner": committedCommand + " analyze ResponsePlanner other @/w/detect:victims.0 /w/plan",
 		"OpenC2":          committedCommand + " respond OpenC2 auto @/w/plan:deny_addresses /w/respond",
 	}
@@ -318,13 +325,16 @@ func TestRunVerb(t *testing.T) {
 	}{
 		{name: "approve", flags: []string{"--approve"}, wantOut: []string{"ended at endResponded (Response sent)",
 			`shell    respond: token "dryrun", exit code 0`, `respondResult = "dryrun"`, "approved = true"},
-			wantFiles: []string{"graph/output/output.json", "impact/output/output.json", "respond/1/output/output.json",
+			wantFiles: []string{"graph/output/output.json", "impact/output/output.json", "coa/output/output.json", "respond/1/output/output.json",
 				"respond/2/output/output.json"}},
 		{name: "graph-fails", config: `{"AttackGraph": {"fake": "fail"}}`, flags: []string{"--approve"},
 			wantOut:   []string{"ended at endResponded", `graphExit = "1"`, "gateway  gwGraph took f_graph_failed"},
-			wantFiles: []string{"plan/output/output.json", "respond/1/output/output.json"}, wantAbsent: []string{"impact"}},
+			wantFiles: []string{"plan/output/output.json", "respond/1/output/output.json"}, wantAbsent: []string{"impact", "coa"}},
 		{name: "impact-fails", config: `{"BusinessImpact": {"fake": "fail"}}`, flags: []string{"--approve"},
-			wantOut:   []string{"ended at endResponded", `impactExit = "1"`, `graphResult = "malicious"`},
+			wantOut:   []string{"ended at endResponded", `impactExit = "1"`, `graphResult = "malicious"`, `coaExit = "0"`},
+			wantFiles: []string{"coa/output/output.json", "plan/output/output.json", "respond/1/output/output.json"}},
+		{name: "coa-fails", config: `{"CourseOfAction": {"fake": "fail"}}`, flags: []string{"--approve"},
+			wantOut:   []string{"ended at endResponded", `coaExit = "1"`, `coaResult = "error"`, `impactExit = "0"`},
 			wantFiles: []string{"plan/output/output.json", "respond/1/output/output.json"}},
 		{name: "reject", flags: []string{"--reject"}, wantOut: []string{"ended at endRejected", "approved = false"},
 			wantFiles: []string{"plan/output/output.json"}},

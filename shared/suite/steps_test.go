@@ -286,6 +286,7 @@ func TestSummary(t *testing.T) {
 	detect := detectJob(t, dir)
 	runSuite(t, "", "analyze", "AttackGraph", "ip", "@"+detect+":victims.0.ip", filepath.Join(dir, "graph"))
 	runSuite(t, "", "analyze", "BusinessImpact", "ip", "@"+detect+":victims.0.ip", filepath.Join(dir, "impact"))
+	runSuite(t, "", "analyze", "CourseOfAction", "ip", "@"+detect+":victims.0.ip", filepath.Join(dir, "coa"))
 	runSuite(t, "", "analyze", "ResponsePlanner", "other", "@"+detect+":victims.0", plan)
 	runSuite(t, "", "respond", "OpenC2", "auto", "@"+plan+":deny_addresses", filepath.Join(dir, "respond"))
 	r := runSuite(t, "", "summary", dir)
@@ -301,6 +302,10 @@ func TestSummary(t *testing.T) {
 		"process Sell tickets (BusinessProcess, criticality 4): 1000 EUR/h, 24000 EUR",
 		"path: Web server (Node) -[Serving]-> Sell tickets (BusinessProcess)",
 		"total: 1000 EUR/h, 24000 EUR over 24 h",
+		"metric ttc, 1 candidate defences (3 unpriced, 0 dropped), 1000 final samples",
+		"budget 2000 EUR (exact): 1 changes, cost 500 EUR, 1.0 days to deploy",
+		"effect: mean capped TTC 20.50 -> 27.75 days (+7.25 days)",
+		"change: Restrict the firewall between zones: deny 5432/tcp from dmz to servers.",
 		"RORI: not in the report",
 		"CoA coa-1 [deny_attacker] Deny 203.0.113.9",
 		"deny addresses: 203.0.113.9, 198.51.100.7",
@@ -327,7 +332,7 @@ func TestSummaryOfPartialRun(t *testing.T) {
 	runSuite(t, cfg, "analyze", "AttackDetection", "ip", "10.0.0.5", filepath.Join(dir, "detect"))
 	r := runSuite(t, "", "summary", dir)
 	for _, want := range []string{`the report has no "victims" list`, "Attack graph (AttackGraph)", "Business impact (BusinessImpact)",
-		"Plan (ResponsePlanner)", "not run"} {
+		"Defences within budget (CourseOfAction)", "Plan (ResponsePlanner)", "not run"} {
 		if r.code != 0 || !strings.Contains(r.stdout, want) {
 			t.Errorf("exit %d, summary lacks %q:\n%s", r.code, want, r.stdout)
 		}

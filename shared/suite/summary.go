@@ -18,6 +18,7 @@ const (
 	detectDir  = "detect"
 	graphDir   = "graph"
 	impactDir  = "impact"
+	coaDir     = "coa"
 	planDir    = "plan"
 	respondDir = "respond"
 )
@@ -32,6 +33,7 @@ func (s *suite) summaryCmd(c *cli.Context) error {
 	summariseDetect(w, filepath.Join(workDir, detectDir))
 	summariseGraph(w, filepath.Join(workDir, graphDir))
 	summariseImpact(w, filepath.Join(workDir, impactDir))
+	summariseCoA(w, filepath.Join(workDir, coaDir))
 	if err := summarisePlan(w, workDir); err != nil {
 		return &exitError{code: ExitStep, err: fmt.Errorf("summary: %w", err)}
 	}

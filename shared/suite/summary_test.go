@@ -69,3 +69,48 @@ func TestSummaryRankedCoAs(t *testing.T) {
 		})
 	}
 }
+
+// TestSummaryCoA checks the defences section in both metrics, with the changes in words or, lacking
+// them, the defences' references, and says so when a budget buys nothing or the list is missing.
+func TestSummaryCoA(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		full string
+		want []string // in this order
+	}{
+		{name: "ttc", full: `{"metric":"ttc","currency":"EUR","before":{"score":10},"candidates":[{},{}],
+		  "unpriced_defences":1,"dropped_candidates":0,"final_samples":500,"proposals":[
+		    {"budget":1000,"method":"greedy","defences":[],"changes":[],"cost":0,"days_to_deploy":0,"after":{"score":10},"gain":0},
+		    {"budget":5000,"method":"exact","defences":["a.restricted","b.notPresent"],"changes":["Restrict a","Patch b"],
+		     "cost":1500,"days_to_deploy":4,"after":{"score":12.345},"gain":2.345}]}`,
+			want: []string{"metric ttc, 2 candidate defences (1 unpriced, 0 dropped), 500 final samples",
+				"budget 1000 EUR (greedy): 0 changes, cost 0 EUR", "mean capped TTC 10.00 -> 10.00 days (+0.00 days)",
+				"no defence within this budget helps",
+				"budget 5000 EUR (exact): 2 changes, cost 1500 EUR, 4.0 days to deploy",
+				"mean capped TTC 10.00 -> 12.35 days (+2.35 days)", "change: Restrict a", "change: Patch b"}},
+		{name: "risk", full: `{"metric":"risk","currency":"SEK","before":{"score":-9000,"risk":9000},"proposals":[
+		    {"budget":2000,"method":"greedy (exact search stopped)","defences":["a.restricted"],"cost":800,
+		     "days_to_deploy":1,"after":{"score":-3000,"risk":3000},"gain":6000}]}`,
+			want: []string{"metric risk, 0 candidate defences", "budget 2000 SEK (greedy (exact search stopped)): 1 changes",
+				"effect: risk 9000 -> 3000 SEK (-6000 SEK)", "change: a.restricted"}},
+		{name: "no-proposals", full: `{"metric":"ttc"}`, want: []string{`the report has no "proposals" list`}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			dir := filepath.Join(t.TempDir(), coaDir)
+			writeFile(t, dir, "output/output.json", `{"success":true,"full":`+tc.full+`}`)
+			var out bytes.Buffer
+			summariseCoA(&out, dir)
+			rest := out.String()
+			for _, want := range tc.want {
+				i := strings.Index(rest, want)
+				if i < 0 {
+					t.Fatalf("summary lacks %q after the previous line, or has it out of order:\n%s", want, out.String())
+				}
+				rest = rest[i+len(want):]
+			}
+		})
+	}
+}

@@ -1,6 +1,6 @@
 // Command fakeworker stands in for the SOCCRATES workers in the suite's tests. It follows the Cortex
 // job-folder contract and answers as the worker it is named after (AttackDetection, AttackGraph,
-// BusinessImpact, ResponsePlanner, OpenC2), with report shapes like the real ones. The job's config steers it:
+// BusinessImpact, CourseOfAction, ResponsePlanner, OpenC2), with report shapes like the real ones. The job's config steers it:
 //
 //	"fake": "fail" | "garbled" | "none" | "noisy"   failure report, broken JSON, no report, 100 KB of log
 //	"level": "safe"                                  taxonomy level of an analyzer (default malicious)
@@ -96,6 +96,15 @@ func defaultFull(name string, in input, dir string) map[string]any {
 			"processes": []any{map[string]any{"name": "Sell tickets", "type": "BusinessProcess", "criticality": 4,
 				"loss_per_hour": 1000, "loss": 24000, "path_text": "Web server (Node) -[Serving]-> Sell tickets (BusinessProcess)"}},
 			"total_loss_per_hour": 1000, "total_loss": 24000}
+	case "CourseOfAction":
+		return map[string]any{"metric": "ttc", "currency": "EUR", "screen_samples": 200, "final_samples": 1000,
+			"before": map[string]any{"score": 20.5, "targets": []any{}}, "unpriced_defences": 3, "dropped_candidates": 0,
+			"candidates": []any{map[string]any{"defence": "rule:dmz->servers:5432/tcp.restricted", "kind": "ConnectionRule.restricted"}},
+			"proposals": []any{map[string]any{"budget": 2000, "method": "exact",
+				"defences": []any{"rule:dmz->servers:5432/tcp.restricted"},
+				"changes":  []any{"Restrict the firewall between zones: deny 5432/tcp from dmz to servers."},
+				"cost":     500, "days_to_deploy": 1, "after": map[string]any{"score": 27.75, "targets": []any{}}, "gain": 7.25}},
+			"simulation_runs": 12, "duration": "5ms"}
 	case "ResponsePlanner":
 		var victim any
 		_ = json.Unmarshal(in.Data, &victim)
