@@ -5,7 +5,8 @@
 # First it fills a knowledge store, OUT_DIR/knowledge.db, with the SYNTHETIC site model of
 # testdata/demo (README.md there): the nmap report through InfraModel, then the ArchiMate business
 # model through BusinessImpact. The suite configuration is the site configuration with @OUT_DIR@ and
-# @DEMO_DIR@ replaced, so that AttackGraph, BusinessImpact and ResponsePlanner (RORI) read that store.
+# @DEMO_DIR@ replaced, so that AttackGraph, BusinessImpact, CourseOfAction and ResponsePlanner (RORI)
+# read that store.
 #
 # ALERTS="file ..." overrides the alert files; SOCCRATES_CONFIG overrides the site configuration
 # (default testdata/demo/cptc-site.json). OUT_DIR is emptied first; every report, log and CACAO
