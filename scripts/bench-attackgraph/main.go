@@ -11,9 +11,9 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
+	"github.com/soccrates-cortex/soccrates/shared/testenv"
 	"io"
 	"os"
 	"os/exec"
@@ -47,7 +47,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	if *dir == "" {
-		root, err := repoRoot()
+		root, err := testenv.FindRoot()
 		if err != nil {
 			fmt.Fprintln(stderr, "bench-attackgraph:", err)
 			return 1
@@ -110,22 +110,4 @@ func table(ctx context.Context, rows []row, dir string, samples int, stdout, std
 	tw.Flush()
 	fmt.Fprintf(stdout, "\n%s, %d CPUs (GOMAXPROCS %d), %s\n", runtime.Version(), runtime.NumCPU(), runtime.GOMAXPROCS(0), time.Now().UTC().Format(time.RFC3339))
 	return status
-}
-
-// repoRoot walks up from the working directory to the folder holding go.mod.
-func repoRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("no go.mod above the working directory; pass -models")
-		}
-		dir = parent
-	}
 }

@@ -10,9 +10,9 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
+	"github.com/soccrates-cortex/soccrates/shared/testenv"
 	"io"
 	"os"
 	"path/filepath"
@@ -179,20 +179,11 @@ func floats(s string) ([]float64, error) {
 	return out, nil
 }
 
-// modelDir walks up from the working directory to the folder holding go.mod.
+// modelDir is testdata/mal of the repository the command runs in.
 func modelDir() (string, error) {
-	dir, err := os.Getwd()
+	root, err := testenv.FindRoot()
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("%w; pass -models", err)
 	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return filepath.Join(dir, "testdata", "mal"), nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("no go.mod above the working directory; pass -models")
-		}
-		dir = parent
-	}
+	return filepath.Join(root, "testdata", "mal"), nil
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/soccrates-cortex/soccrates/shared/testenv"
 	"os"
 	"os/exec"
 	"path"
@@ -38,7 +39,7 @@ func Build(t testing.TB, pkg string) string {
 }
 
 func buildOnce(pkg string) (string, error) {
-	root, err := repoRoot()
+	root, err := testenv.FindRoot()
 	if err != nil {
 		return "", err
 	}
@@ -71,22 +72,4 @@ func buildOnce(pkg string) (string, error) {
 		return "", err
 	}
 	return bin, nil
-}
-
-// repoRoot walks up from the working directory (the package under test) to the go.mod.
-func repoRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("no go.mod above the working directory")
-		}
-		dir = parent
-	}
 }

@@ -6,6 +6,7 @@
 package testenv
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -18,23 +19,33 @@ import (
 const OASISOpenC2Schemas = "../shared/reference/schemas/openc2/oasis-tcs-openc2-usecases/" +
 	"PlugFests/2020.01.27-CyberCom-Plugfest/Schemas/Separate/JSON-Schema"
 
-// RepoRoot returns the folder holding go.mod, above the test's working directory.
-func RepoRoot(t testing.TB) string {
-	t.Helper()
+// FindRoot returns the folder holding go.mod, walking up from the working directory; bench commands
+// and test-support packages that have no testing.TB use it.
+func FindRoot() (string, error) {
 	dir, err := os.Getwd()
 	if err != nil {
-		t.Fatal(err)
+		return "", fmt.Errorf("find the repository root: %w", err)
 	}
 	for {
 		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
+			return dir, nil
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
-			t.Fatal("go.mod not found above the test folder")
+			return "", errors.New("find the repository root: no go.mod above the working directory")
 		}
 		dir = parent
 	}
+}
+
+// RepoRoot returns the folder holding go.mod, above the test's working directory.
+func RepoRoot(t testing.TB) string {
+	t.Helper()
+	root, err := FindRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return root
 }
 
 // Outside returns the path rel (relative to the repository root, e.g. "../shared/...") when it

@@ -12,8 +12,8 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/json"
-	"errors"
 	"fmt"
+	"github.com/soccrates-cortex/soccrates/shared/testenv"
 	"io"
 	"os"
 	"path/filepath"
@@ -31,27 +31,9 @@ var CPTCFiles = []struct {
 	{"NationalTeam9.json.gz", 2233},
 }
 
-// RepoRoot walks up from the working directory to the folder with go.mod.
-func RepoRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", fmt.Errorf("find repo root: %w", err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("find repo root: no go.mod above the working directory")
-		}
-		dir = parent
-	}
-}
-
 // CPTCPath returns the path of a CPTC test file by name.
 func CPTCPath(name string) (string, error) {
-	root, err := RepoRoot()
+	root, err := testenv.FindRoot()
 	if err != nil {
 		return "", err
 	}
