@@ -34,6 +34,9 @@ type label struct {
 	t     time.Time
 	key   string // victim | tool | signature, as the detector's episode
 	phase string
+	// caused: the data set's event_label says an attack step caused the
+	// alert (not "-"); a phase window also holds background alerts.
+	caused bool
 }
 
 // score is the figures of one scenario.
@@ -47,6 +50,10 @@ type phaseScore struct {
 	phase, stage string
 	alerts       int
 	surfaced, ok bool
+	// caused counts the phase's alerts an attack step caused; detected is
+	// set when one of them is in an episode left to read.
+	caused   int
+	detected bool
 }
 
 func aitTable(ctx context.Context, w io.Writer, path, only string) error {
@@ -61,7 +68,7 @@ func aitTable(ctx context.Context, w io.Writer, path, only string) error {
 	keep := set(strings.Split(only, ","))
 	tw := table(w)
 	fmt.Fprintln(w, "AIT alert data set (same settings for every scenario)")
-	fmt.Fprintln(tw, "scenario\tsplit\talerts\tepisodes shown\tworkload reduction\tFP suppressed\tattack alerts kept\tphases surfaced\tstage right\tseconds\t")
+	fmt.Fprintln(tw, "scenario\tsplit\talerts\tepisodes shown\tworkload reduction\tFP suppressed\tattack alerts kept\tphases surfaced\tphases with caused alerts detected\tstage right\tseconds\t")
 	var details []string
 	for _, name := range names {
 		if len(keep) > 0 && !keep[name] {
@@ -71,7 +78,7 @@ func aitTable(ctx context.Context, w io.Writer, path, only string) error {
 		if err != nil {
 			return fmt.Errorf("scenario %s: %w", name, err)
 		}
-		surfaced, right := 0, 0
+		surfaced, right, withCaused, detected := 0, 0, 0, 0
 		for _, p := range s.phases {
 			if p.surfaced {
 				surfaced++
@@ -79,16 +86,24 @@ func aitTable(ctx context.Context, w io.Writer, path, only string) error {
 			if p.ok {
 				right++
 			}
-			details = append(details, fmt.Sprintf("%s\t%s\t%d\t%v\t%s\t%v\t", name, p.phase, p.alerts, p.surfaced, p.stage, p.ok))
+			if p.caused > 0 {
+				withCaused++
+			}
+			if p.detected {
+				detected++
+			}
+			details = append(details, fmt.Sprintf("%s\t%s\t%d\t%d\t%v\t%v\t%s\t%v\t", name, p.phase, p.alerts, p.caused, p.surfaced, p.detected, p.stage, p.ok))
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\t%s\t%s\t%d/%d\t%d/%d\t%.1f\t\n", name, split[name], s.alerts, s.shown,
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\t%s\t%s\t%d/%d\t%d/%d\t%d/%d\t%.1f\t\n", name, split[name], s.alerts, s.shown,
 			pct(1-float64(s.shown)/float64(s.alerts)), pct(frac(s.fpSupp, s.fp)), pct(frac(s.attackKept, s.attack)),
-			surfaced, len(s.phases), right, len(s.phases), s.took.Seconds())
+			surfaced, len(s.phases), detected, withCaused, right, len(s.phases), s.took.Seconds())
 	}
 	tw.Flush()
-	fmt.Fprintln(w, "\nAIT phases: surfaced = an episode not suppressed overlaps the phase's window; stage = the decoded stage given to it")
+	fmt.Fprintln(w, "\nAIT phases: surfaced = an episode not suppressed overlaps the phase's window; caused = alerts of the window an attack")
+	fmt.Fprintln(w, "step caused (event_label); detected = one of those is in an episode not suppressed; stage = the decoded stage given")
+	fmt.Fprintln(w, "to the phase's caused alerts in such episodes, else to the episodes overlapping its window")
 	tw = table(w)
-	fmt.Fprintln(tw, "scenario\tphase\talerts\tsurfaced\tstage\tin crosswalk\t")
+	fmt.Fprintln(tw, "scenario\tphase\talerts\tcaused\tsurfaced\tdetected\tstage\tin crosswalk\t")
 	for _, d := range details {
 		fmt.Fprintln(tw, d)
 	}
@@ -131,7 +146,8 @@ func scoreScenario(ctx context.Context, data []byte, crosswalk map[string][]stri
 	}
 	s := &score{alerts: res.Stats.AlertsRead, shown: res.Stats.EpisodesShown, took: took}
 	idx := indexEpisodes(res.Episodes)
-	inPhase := map[string]map[int]int{} // phase -> episode index -> alerts
+	inPhase := map[string]map[int]int{}  // phase -> episode index -> alerts
+	causedIn := map[string]map[int]int{} // the same, caused alerts only
 	windows := map[string][2]time.Time{}
 	for _, l := range labels {
 		e := idx.find(l.key, l.t)
@@ -150,6 +166,12 @@ func scoreScenario(ctx context.Context, data []byte, crosswalk map[string][]stri
 				inPhase[l.phase] = map[int]int{}
 			}
 			inPhase[l.phase][e]++
+			if l.caused {
+				if causedIn[l.phase] == nil {
+					causedIn[l.phase] = map[int]int{}
+				}
+				causedIn[l.phase][e]++
+			}
 		}
 		w, ok := windows[l.phase]
 		if !ok {
@@ -157,24 +179,33 @@ func scoreScenario(ctx context.Context, data []byte, crosswalk map[string][]stri
 		}
 		windows[l.phase] = [2]time.Time{minT(w[0], l.t), maxT(w[1], l.t)}
 	}
-	s.phases = phases(res.Episodes, windows, inPhase, labels, crosswalk)
+	s.phases = phases(res.Episodes, windows, inPhase, causedIn, labels, crosswalk)
 	return s, nil
 }
 
 // phases scores each attack phase: surfaced when an episode left to read
-// overlaps its window; its stage is the decoded stage that holds most of the
-// phase's alerts, or else that of the largest overlapping episode.
-func phases(eps []detect.Episode, windows map[string][2]time.Time, inPhase map[string]map[int]int,
+// overlaps its window, detected when such an episode holds an alert the
+// attack caused; its stage is the decoded stage that holds most of the
+// phase's caused alerts, else most of its alerts, else that of the largest
+// overlapping episode.
+func phases(eps []detect.Episode, windows map[string][2]time.Time, inPhase, causedIn map[string]map[int]int,
 	labels []label, crosswalk map[string][]string) []phaseScore {
-	count := map[string]int{}
+	count, caused := map[string]int{}, map[string]int{}
 	for _, l := range labels {
 		count[l.phase]++
+		if l.caused {
+			caused[l.phase]++
+		}
 	}
 	var out []phaseScore
 	for phase, w := range windows {
-		p := phaseScore{phase: phase, alerts: count[phase]}
+		p := phaseScore{phase: phase, alerts: count[phase], caused: caused[phase], detected: len(causedIn[phase]) > 0}
 		weight := map[string]int{}
-		for i, n := range inPhase[phase] {
+		from := inPhase[phase]
+		if p.detected {
+			from = causedIn[phase]
+		}
+		for i, n := range from {
 			weight[eps[i].Stage.Shortname] += n
 		}
 		for _, e := range eps {
@@ -219,8 +250,8 @@ func maxT(a, b time.Time) time.Time {
 	return a
 }
 
-// readLabels reads time, name, ip and time_label of every row: the only
-// place the labels are read.
+// readLabels reads time, name, ip, time_label and event_label of every
+// row: the only place the labels are read.
 func readLabels(data []byte) ([]label, error) {
 	r := csv.NewReader(bufio.NewReader(bytes.NewReader(data)))
 	r.ReuseRecord = true
@@ -232,6 +263,7 @@ func readLabels(data []byte) ([]label, error) {
 	for i, h := range header {
 		col[h] = i
 	}
+	ev, hasEvent := col["event_label"]
 	var out []label
 	for {
 		row, err := r.Read()
@@ -247,7 +279,7 @@ func readLabels(data []byte) ([]label, error) {
 		}
 		tool, sig := alerts.SplitAITName(row[col["name"]])
 		out = append(out, label{t: time.Unix(sec, 0).UTC(), key: row[col["ip"]] + "|" + tool + "|" + sig,
-			phase: strings.Clone(row[col["time_label"]])})
+			phase: strings.Clone(row[col["time_label"]]), caused: hasEvent && row[ev] != "-"})
 	}
 }
 

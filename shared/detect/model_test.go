@@ -146,7 +146,7 @@ func TestSuppressionLearnsBackground(t *testing.T) {
 			sudo = &res.Episodes[i]
 		}
 	}
-	if clam == nil || !clam.Suppressed || clam.NoiseScore < 0.9 || !strings.Contains(clam.NoiseReason, "10.0.0.4 in 72 of 72 hours") {
+	if clam == nil || !clam.Suppressed || clam.NoiseScore < 0.9 || !strings.Contains(clam.NoiseReason, "10.0.0.4 in 71 other of 72 hours") {
 		t.Errorf("ClamAV episode %+v: want suppressed with a high score naming the host", clam)
 	}
 	if burst == nil || burst.Suppressed || !strings.Contains(burst.NoiseReason, "burst") {
@@ -207,5 +207,44 @@ func TestHostFilter(t *testing.T) {
 	res := analyzeLines(t, storyLines(), Config{Host: "10.0.0.7"})
 	if len(res.Victims) != 1 || res.Victims[0].IP != "10.0.0.7" || res.Stats.OutsideHost != 9 {
 		t.Errorf("victims %+v, outside_host %d", res.Victims, res.Stats.OutsideHost)
+	}
+}
+
+// TestSuppressionNeedsEvidence: a kind seen on two nights of four is not
+// the host's routine with the confidence of one seen every hour, and the
+// episode being scored is not evidence for itself.
+func TestSuppressionNeedsEvidence(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	b.WriteString("time,name,ip,host,short\n")
+	start := base.Unix()
+	for s := int64(0); s < 4*86400; s += 600 {
+		fmt.Fprintf(&b, "%d,Wazuh: ClamAV database update,10.0.0.4,mail,W\n", start+s)
+	}
+	rare := "AMiner: New service_stop parameter combination in Audit logs."
+	fmt.Fprintf(&b, "%d,%s,10.0.0.6,db,A\n", start+60, rare)            // night of day 1
+	fmt.Fprintf(&b, "%d,%s,10.0.0.6,db,A\n", start+2*86400+60, rare)    // night of day 3
+	fmt.Fprintf(&b, "%d,%s,10.0.0.6,db,A\n", start+2*86400+50000, rare) // day 3, the attack
+	fmt.Fprintf(&b, "%d,%s,10.0.0.7,app,A\n", start+3*86400, rare)      // once on another host
+	res := analyzeLines(t, []string{b.String()}, Config{})
+	var attack, once, clam *Episode
+	for i, e := range res.Episodes {
+		switch {
+		case e.Victim == "10.0.0.6" && e.Start.Unix() == start+2*86400+50000:
+			attack = &res.Episodes[i]
+		case e.Victim == "10.0.0.7":
+			once = &res.Episodes[i]
+		case e.Victim == "10.0.0.4":
+			clam = &res.Episodes[i]
+		}
+	}
+	if attack == nil || attack.Suppressed || !strings.Contains(attack.NoiseReason, "from 2 other occurrences") {
+		t.Errorf("rare kind's third occurrence %+v: want kept, the score weighed by 2 other occurrences", attack)
+	}
+	if once == nil || once.Suppressed || once.NoiseScore != 0 || !strings.Contains(once.NoiseReason, "only occurrence") {
+		t.Errorf("single occurrence %+v: want score 0, the only occurrence", once)
+	}
+	if clam == nil || !clam.Suppressed || clam.NoiseScore < 0.95 {
+		t.Errorf("steady kind %+v: want suppressed, score near 1", clam)
 	}
 }

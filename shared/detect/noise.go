@@ -37,6 +37,7 @@ func (p *profile) summarise() {
 		}
 	}
 	slices.Sort(p.dayList)
+	slices.SortFunc(p.starts, time.Time.Compare)
 	p.usual = p.usualRate()
 	p.period, p.periodic = p.findPeriod()
 }
@@ -79,6 +80,14 @@ func (l *learner) observe(k kindKey, micro []*episodeAcc) {
 // strongest of steady presence, recurrence on many days, periodicity, and
 // presence on earlier days; an episode far above its kind's usual rate is a
 // burst and scores low whatever the kind.
+//
+// Presence is counted leaving the episode's onset out: the hour and the day
+// it starts in, and its micro-episodes in that hour, are not evidence that
+// it is usual (a long steady episode is: its later hours count).
+// The score is then weighed by how much evidence the rest of the kind is:
+// n other occurrences (micro-episodes, or hours filled) give n/(n+1), a prior of one occurrence that is not
+// background, so that a kind seen twice elsewhere is not taken for the
+// host's routine with the confidence of one seen every hour.
 func (l *learner) score(k kindKey, e *episodeAcc) (float64, string) {
 	span := l.last.Sub(l.first)
 	if span < l.minHistory {
@@ -86,12 +95,23 @@ func (l *learner) score(k kindKey, e *episodeAcc) (float64, string) {
 	}
 	p := l.kinds[k]
 	p.summarise()
-	hoursTotal := float64(l.hour(l.last) + 1)
-	daysTotal := math.Ceil(hoursTotal / 24)
+	hoursTotal := l.hour(l.last) + 1
+	daysTotal := (hoursTotal + 23) / 24
 	days, before := p.days(e.start, l)
-	s, why := float64(len(p.hours))/hoursTotal, fmt.Sprintf("present on %s in %d of %d hours", k.victim, len(p.hours), int(hoursTotal))
-	if f := float64(days) / daysTotal; days >= 2 && f > s {
-		s, why = f, fmt.Sprintf("present on %s on %d of %d days", k.victim, days, int(daysTotal))
+	otherHours := max(int64(len(p.hours))-1, 0)
+	// Evidence: the kind's micro-episodes after the onset hour, or the
+	// hours it fills, whichever is more (one steady stream is one
+	// micro-episode over many hours).
+	others := max(len(p.starts)-p.within(e.start, e.start.Add(time.Hour)), int(otherHours))
+	if others <= 0 {
+		return 0, fmt.Sprintf("the only occurrence of its kind on %s", k.victim)
+	}
+	s := float64(otherHours) / float64(max(hoursTotal-1, 1))
+	why := fmt.Sprintf("present on %s in %d other of %d hours", k.victim, otherHours, hoursTotal)
+	if daysTotal > 1 {
+		if f := float64(days-1) / float64(daysTotal-1); days >= 2 && f > s {
+			s, why = f, fmt.Sprintf("present on %s on %d other of %d days", k.victim, days-1, daysTotal)
+		}
 	}
 	if p.periodic && 0.9 > s {
 		s, why = 0.9, fmt.Sprintf("periodic on %s, about every %s", k.victim, p.period.Round(time.Second))
@@ -99,12 +119,23 @@ func (l *learner) score(k kindKey, e *episodeAcc) (float64, string) {
 	if before >= 2 && 0.55 > s {
 		s, why = 0.55, fmt.Sprintf("seen on %s on %d days before this episode", k.victim, before)
 	}
+	if w := float64(others) / float64(others+1); w < 0.95 {
+		s *= w
+		why = fmt.Sprintf("%s (from %d other occurrences)", why, others)
+	}
 	usual := p.usual
 	rate := float64(e.alerts) / float64(l.hour(e.end)-l.hour(e.start)+1)
 	if usual > 0 && rate >= l.burst*usual {
 		return min(s, 0.2), fmt.Sprintf("%s, but at %.0f alerts/h, %.0f× its usual %.1f/h: a burst", why, rate, rate/usual, usual)
 	}
 	return s, why
+}
+
+// within counts the kind's micro-episodes that start between from and to.
+func (p *profile) within(from, to time.Time) int {
+	i, _ := slices.BinarySearchFunc(p.starts, from, time.Time.Compare)
+	j, _ := slices.BinarySearchFunc(p.starts, to.Add(1), time.Time.Compare)
+	return j - i
 }
 
 // days returns on how many days the kind was seen, and on how many of those
@@ -134,8 +165,7 @@ func (p *profile) findPeriod() (time.Duration, bool) {
 	if len(p.starts) < 7 {
 		return 0, false
 	}
-	s := slices.Clone(p.starts)
-	slices.SortFunc(s, time.Time.Compare)
+	s := p.starts // sorted by summarise
 	var sum, sq float64
 	n := float64(len(s) - 1)
 	for i := 1; i < len(s); i++ {
