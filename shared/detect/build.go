@@ -169,9 +169,11 @@ func (an *analyzer) victims(eps []Episode) []Victim {
 }
 
 func (an *analyzer) victim(ip string, idx []int, eps []Episode, model *hmm) Victim {
-	obs := make([]int, len(idx))
+	obs := make([]uint32, len(idx))
 	for j, i := range idx {
-		obs[j] = eps[i].Tactic.Order - 1 // unknown (order 0) becomes -1
+		if o := eps[i].Tactic.Order; o > 0 { // unknown (order 0) stays the empty set
+			obs[j] = 1 << (o - 1)
+		}
 	}
 	path, p := model.viterbi(obs)
 	v := Victim{IP: ip, FirstSeen: eps[idx[0]].Start, LastSeen: eps[idx[0]].End}

@@ -1,6 +1,9 @@
 package detect
 
-import "math"
+import (
+	"math"
+	"math/bits"
+)
 
 // Parameters of the stage model. Transitions: a host mostly stays in its
 // stage, moves on more often than back, and nearer stages are likelier
@@ -16,8 +19,10 @@ const (
 )
 
 // hmm is a hidden Markov model whose states are the ATT&CK tactics in
-// matrix order, decoded with Viterbi; observations are tactic indices, or
-// -1 for an episode no table could place.
+// matrix order, decoded with Viterbi. An observation is the set of tactics
+// an episode is evidence of, as a bit mask over the tactic indices: one bit
+// for most, several for a technique ATT&CK files under several tactics
+// (T1078 Valid Accounts), none for an episode no table could place.
 type hmm struct {
 	n     int
 	logPi []float64
@@ -108,16 +113,27 @@ func abs(x int) int {
 	return x
 }
 
-func (h *hmm) emit(s, o int) float64 {
-	if o < 0 {
+// emit is log P(o | s). For a set of tactics it is the mean of the
+// members' emissions: the tables say one of them, not which.
+func (h *hmm) emit(s int, o uint32) float64 {
+	switch bits.OnesCount32(o) {
+	case 0:
 		return 0
+	case 1:
+		return h.logB[s][bits.TrailingZeros32(o)]
 	}
-	return h.logB[s][o]
+	var sum float64
+	n := 0
+	for m := o; m != 0; m &= m - 1 {
+		sum += math.Exp(h.logB[s][bits.TrailingZeros32(m)])
+		n++
+	}
+	return math.Log(sum / float64(n))
 }
 
 // viterbi returns the most probable state sequence for obs, and the
 // probability of its last state given all of obs (the forward algorithm).
-func (h *hmm) viterbi(obs []int) ([]int, float64) {
+func (h *hmm) viterbi(obs []uint32) ([]int, float64) {
 	if len(obs) == 0 {
 		return nil, 0
 	}
@@ -154,7 +170,7 @@ func (h *hmm) viterbi(obs []int) ([]int, float64) {
 
 // filtered returns P(last state | obs) for every state, scaling each step
 // so that long sequences do not underflow.
-func (h *hmm) filtered(obs []int) []float64 {
+func (h *hmm) filtered(obs []uint32) []float64 {
 	alpha := make([]float64, h.n)
 	next := make([]float64, h.n)
 	for s := range h.n {

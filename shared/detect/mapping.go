@@ -10,6 +10,11 @@ import (
 // mapping is what the tables say about one signature.
 type mapping struct {
 	tactic int    // index into tables.tactics, noTactic or unmapped
+	// also is every tactic the alert may be evidence of, tactic included,
+	// as a bit mask over the indices: several for a technique ATT&CK files
+	// under several tactics (Wazuh's rule.mitre lists them all; a
+	// rule_tactic.csv row may name several). Zero when tactic is not an index.
+	also uint32
 	via    string // which table decided
 	stage  string // SAGE micro stage, when SAGE's table decided
 	// victimIsSrc is direction.csv's answer for the signature, kept with
@@ -31,10 +36,17 @@ const suricataInWazuh = "Suricata: Alert - "
 // first, then the Suricata tables for Suricata signatures (also those that
 // reach us through Wazuh), then rule_tactic.csv.
 func (t *tables) classifyAlert(a *alerts.Alert) mapping {
+	m := mapping{tactic: unmapped, via: viaToolMitre}
 	for _, name := range a.Tactics {
 		if idx, ok := t.byName[strings.ToLower(name)]; ok {
-			return mapping{tactic: idx, via: viaToolMitre}
+			if m.tactic == unmapped {
+				m.tactic = idx
+			}
+			m.also |= 1 << idx
 		}
+	}
+	if m.tactic != unmapped {
+		return m
 	}
 	if a.Tool == "suricata" {
 		return t.classify(a.Signature, a.Category)
@@ -44,7 +56,7 @@ func (t *tables) classifyAlert(a *alerts.Alert) mapping {
 	}
 	for _, r := range t.rules {
 		if r.tool == a.Tool && matches(r.match, a.Signature, r.pattern) {
-			return mapping{tactic: r.tactic, via: viaRuleTable}
+			return mapping{tactic: r.tactic, also: r.also, via: viaRuleTable}
 		}
 	}
 	return mapping{tactic: unmapped}
@@ -64,6 +76,14 @@ func matches(how, s, pattern string) bool {
 // signature overrides, SAGE's exact signatures, the category word, then the
 // classtype.
 func (t *tables) classify(sig, classtype string) mapping {
+	m := t.classifyOne(sig, classtype)
+	if m.tactic >= 0 {
+		m.also = 1 << m.tactic
+	}
+	return m
+}
+
+func (t *tables) classifyOne(sig, classtype string) mapping {
 	if idx, ok := t.override[sig]; ok {
 		return mapping{tactic: idx, via: viaOverride}
 	}

@@ -204,3 +204,42 @@ func TestGrouperOrderFree(t *testing.T) {
 		}
 	}
 }
+
+// TestClassifyTacticSets: every tactic a tool or a rule row gives is kept
+// in the mapping's set, the first known one as its tactic.
+func TestClassifyTacticSets(t *testing.T) {
+	t.Parallel()
+	tb := testTables(t)
+	set := func(names ...string) uint32 {
+		var m uint32
+		for _, n := range names {
+			m |= 1 << tb.byShort[n]
+		}
+		return m
+	}
+	cases := []struct {
+		name   string
+		alert  alerts.Alert
+		tactic string
+		also   uint32
+	}{
+		{"wazuh_mitre_all_tactics", alerts.Alert{Tool: "wazuh", Signature: "sshd: authentication success.",
+			Tactics: []string{"Bogus", "Defense Evasion", "Initial Access"}},
+			"defense-evasion", set("defense-evasion", "initial-access")},
+		{"rule_row_valid_accounts", alerts.Alert{Tool: "wazuh", Signature: "PAM: Login session opened."},
+			"initial-access", set("initial-access", "persistence", "privilege-escalation", "defense-evasion")},
+		{"rule_row_single", alerts.Alert{Tool: "aminer", Signature: "New service_stop parameter combination in Audit logs."},
+			"impact", set("impact")},
+		{"suricata_single", alerts.Alert{Tool: "suricata", Signature: "ET SCAN Potential SSH Scan"},
+			"reconnaissance", set("reconnaissance")},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			m := tb.classifyAlert(&tc.alert)
+			if m.tactic < 0 || tb.tactics[m.tactic].Shortname != tc.tactic || m.also != tc.also {
+				t.Errorf("classifyAlert = tactic %d set %b, want %s set %b", m.tactic, m.also, tc.tactic, tc.also)
+			}
+		})
+	}
+}

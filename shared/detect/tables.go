@@ -73,7 +73,8 @@ type tables struct {
 // ruleRow is one row of rule_tactic.csv.
 type ruleRow struct {
 	tool, match, pattern string
-	tactic               int
+	tactic               int    // the first tactic of the row
+	also                 uint32 // all of them, as mapping.also
 }
 
 var loadTables = sync.OnceValues(parseTables)
@@ -185,11 +186,27 @@ func (t *tables) parseRules() ([]ruleRow, error) {
 		if !slices.Contains([]string{"exact", "prefix", "contains"}, row[1]) {
 			return nil, fmt.Errorf("read table rule_tactic.csv: %q: match %q", row[2], row[1])
 		}
-		idx, err := t.tacticIndex(row[3])
-		if err != nil {
-			return nil, fmt.Errorf("read table rule_tactic.csv: %q: %w", row[2], err)
+		r := ruleRow{tool: row[0], match: row[1], pattern: row[2]}
+		names := strings.Fields(row[3])
+		if len(names) == 0 {
+			return nil, fmt.Errorf("read table rule_tactic.csv: %q: no tactic", row[2])
 		}
-		out = append(out, ruleRow{tool: row[0], match: row[1], pattern: row[2], tactic: idx})
+		for i, short := range names {
+			idx, err := t.tacticIndex(short)
+			if err != nil {
+				return nil, fmt.Errorf("read table rule_tactic.csv: %q: %w", row[2], err)
+			}
+			if idx < 0 && len(names) > 1 {
+				return nil, fmt.Errorf("read table rule_tactic.csv: %q: %q in a list of tactics", row[2], short)
+			}
+			if i == 0 {
+				r.tactic = idx
+			}
+			if idx >= 0 {
+				r.also |= 1 << idx
+			}
+		}
+		out = append(out, r)
 	}
 	return out, nil
 }
