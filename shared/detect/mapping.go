@@ -9,14 +9,14 @@ import (
 
 // mapping is what the tables say about one signature.
 type mapping struct {
-	tactic int    // index into tables.tactics, noTactic or unmapped
+	tactic int // index into tables.tactics, noTactic or unmapped
 	// also is every tactic the alert may be evidence of, tactic included,
 	// as a bit mask over the indices: several for a technique ATT&CK files
 	// under several tactics (Wazuh's rule.mitre lists them all; a
 	// rule_tactic.csv row may name several). Zero when tactic is not an index.
-	also uint32
-	via    string // which table decided
-	stage  string // SAGE micro stage, when SAGE's table decided
+	also  uint32
+	via   string // which table decided
+	stage string // SAGE micro stage, when SAGE's table decided
 	// victimIsSrc is direction.csv's answer for the signature, kept with
 	// the mapping so that it is looked up once per signature, not per alert.
 	victimIsSrc bool
