@@ -1,7 +1,8 @@
 // Command AttackDetection is the Cortex analyzer SOCCRATES_AttackDetection: it reads a file of
 // alerts (Suricata EVE, Wazuh, AIT CSV, or a tar or zip of them), or for an ip or hostname the
 // alerts of that host from the configured alert source, and reports per victim host the ATT&CK
-// stage reached, the decoded stage sequence, and the episodes suppressed as background.
+// stage reached, the decoded stage sequence, the episodes left to read, and a summary per alert
+// kind and host of the episodes suppressed as background.
 // The analysis lives in package detect; this file only connects it to the Cortex job.
 package main
 
@@ -29,11 +30,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 }
 
 // report is the analyzer's full report: the detection result, with the victim list cut to
-// max_victims and the episode list to max_episodes so that TheHive stays responsive.
+// max_victims and the background list to max_background so that TheHive stays responsive (the
+// episode list is cut to max_episodes by package detect, which counts the rest in its stats).
 type report struct {
 	*detect.Result
-	VictimsOmitted  int `json:"victims_omitted"`
-	EpisodesOmitted int `json:"episodes_omitted"`
+	VictimsOmitted    int `json:"victims_omitted"`
+	BackgroundOmitted int `json:"background_omitted"`
 }
 
 func analyze(ctx context.Context, j *job.Job) (*job.Report, error) {
@@ -47,11 +49,8 @@ func analyze(ctx context.Context, j *job.Job) (*job.Report, error) {
 	}
 	tax := taxonomies(res)
 	full := report{Result: res}
-	if limit := j.Config.Int("max_victims", 50); limit >= 0 && len(res.Victims) > limit {
-		full.VictimsOmitted = len(res.Victims) - limit
-		res.Victims = res.Victims[:limit]
-	}
-	full.EpisodesOmitted = trimEpisodes(res, j.Config.Int("max_episodes", 500))
+	res.Victims, full.VictimsOmitted = cut(res.Victims, j.Config.Int("max_victims", 50))
+	res.Background, full.BackgroundOmitted = cut(res.Background, j.Config.Int("max_background", 100))
 	return &job.Report{Taxonomies: tax, Artifacts: artifacts(res), Full: full}, nil
 }
 
@@ -64,6 +63,7 @@ func config(j *job.Job) (detect.Config, error) {
 		HomeNet:        home,
 		Gap:            time.Duration(j.Config.Float("episode_gap_minutes", 60) * float64(time.Minute)),
 		NoiseAddresses: append([]string{}, j.Config.Strings("ignore_addresses")...),
+		MaxEpisodes:    j.Config.Int("max_episodes", 500),
 		Logger:         j.Log,
 	}
 	if !j.Config.Bool("suppress_background", true) {
@@ -99,23 +99,13 @@ func detectJob(ctx context.Context, j *job.Job, cfg detect.Config) (*detect.Resu
 	return res, nil
 }
 
-// trimEpisodes keeps at most limit episodes, those left to read first, and returns how many
-// were left out.
-func trimEpisodes(res *detect.Result, limit int) int {
-	if limit < 0 || len(res.Episodes) <= limit {
-		return 0
+// cut keeps the first limit items (all of them for a negative limit) and says how many it left
+// out.
+func cut[T any](items []T, limit int) ([]T, int) {
+	if limit < 0 || len(items) <= limit {
+		return items, 0
 	}
-	kept := make([]detect.Episode, 0, limit)
-	for _, suppressed := range []bool{false, true} {
-		for _, e := range res.Episodes {
-			if e.Suppressed == suppressed && len(kept) < limit {
-				kept = append(kept, e)
-			}
-		}
-	}
-	omitted := len(res.Episodes) - len(kept)
-	res.Episodes = kept
-	return omitted
+	return items[:limit], len(items) - limit
 }
 
 // explain turns a reading error into a message that tells the analyst what to submit instead.
@@ -154,7 +144,7 @@ func taxonomies(res *detect.Result) []job.Taxonomy {
 		{Level: lvl, Namespace: "SOCCRATES", Predicate: "Stage", Value: top.Stage.Shortname + " on " + top.IP},
 		{Level: lvl, Namespace: "SOCCRATES", Predicate: "Victims", Value: len(res.Victims)},
 		{Level: lvl, Namespace: "SOCCRATES", Predicate: "Attackers", Value: len(res.Attackers)},
-		{Level: job.Info, Namespace: "SOCCRATES", Predicate: "Episodes", Value: len(res.Episodes)},
+		{Level: job.Info, Namespace: "SOCCRATES", Predicate: "Episodes", Value: res.Stats.EpisodesShown},
 	}
 }
 

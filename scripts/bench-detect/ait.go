@@ -135,7 +135,7 @@ func parseCrosswalk() (map[string][]string, error) {
 
 func scoreScenario(ctx context.Context, data []byte, crosswalk map[string][]string) (*score, error) {
 	start := time.Now()
-	res, err := detect.Analyze(ctx, bytes.NewReader(data), detect.Config{})
+	res, err := detect.Analyze(ctx, bytes.NewReader(data), detect.Config{ListSuppressed: true, MaxEpisodes: -1})
 	if err != nil {
 		return nil, err
 	}

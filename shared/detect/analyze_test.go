@@ -252,8 +252,9 @@ func TestAnalyzeCPTC(t *testing.T) {
 	}
 }
 
-// checkEpisodes: ids are 1..n, alerts add up, and episodes of one group
-// are more than the gap apart.
+// checkEpisodes: ids rise from 1 (and are 1..n when the cap left none
+// out), alerts add up with the background's, and episodes of one group are
+// more than the gap apart.
 func checkEpisodes(t *testing.T, res *Result, gap time.Duration) {
 	t.Helper()
 	total := 0
@@ -264,8 +265,12 @@ func checkEpisodes(t *testing.T, res *Result, gap time.Duration) {
 		for _, s := range e.Signatures {
 			sigs += s.Count
 		}
-		if e.ID != i+1 || sigs != e.Alerts || e.End.Before(e.Start) {
+		idOK := e.ID > i && (i == 0 || e.ID > res.Episodes[i-1].ID) && (res.Stats.EpisodesOmitted > 0 || e.ID == i+1)
+		if !idOK || sigs != e.Alerts || e.End.Before(e.Start) {
 			t.Errorf("episode %+v: id or counts wrong", e)
+		}
+		if e.Suppressed && !res.Settings.ListSuppressed {
+			t.Errorf("episode %d is suppressed but listed without ListSuppressed", e.ID)
 		}
 		k := groupKey{attacker: e.Attacker, victim: e.Victim, tool: e.Tool, sig: e.Signatures[0].Signature}
 		if prev, ok := last[k]; ok && e.Start.Sub(prev) <= time.Duration(e.GapSeconds*float64(time.Second)) {
@@ -273,15 +278,29 @@ func checkEpisodes(t *testing.T, res *Result, gap time.Duration) {
 		}
 		last[k] = e.End
 	}
-	if total != res.Stats.InEpisodes {
-		t.Errorf("episodes hold %d alerts, stats say %d", total, res.Stats.InEpisodes)
+	if want := unlistedAlerts(res); res.Stats.EpisodesOmitted == 0 && total+want != res.Stats.InEpisodes {
+		t.Errorf("episodes hold %d alerts and %d are summarised as background, stats say %d",
+			total, want, res.Stats.InEpisodes)
 	}
 }
 
+// unlistedAlerts is the alerts of the suppressed episodes when they are
+// not listed.
+func unlistedAlerts(res *Result) int {
+	if res.Settings.ListSuppressed {
+		return 0
+	}
+	return res.Stats.AlertsSuppressed
+}
+
 // checkVictims: each victim's stage is the max over its episodes, and the
-// victims are ranked by stage, then alerts.
+// victims are ranked by stage, then alerts. It needs every episode left to
+// read listed.
 func checkVictims(t *testing.T, res *Result) {
 	t.Helper()
+	if res.Stats.EpisodesOmitted > 0 {
+		t.Fatalf("checkVictims needs every episode listed; %d were left out", res.Stats.EpisodesOmitted)
+	}
 	maxOrder, alertsOf := map[string]int{}, map[string]int{}
 	for _, e := range res.Episodes {
 		if e.Suppressed {
@@ -304,6 +323,10 @@ func checkVictims(t *testing.T, res *Result) {
 		}
 		for _, s := range v.Stages {
 			for _, id := range s.EpisodeIDs {
+				if id < 1 || id > len(res.Episodes) {
+					t.Errorf("victim %s lists episode %d of %d", v.IP, id, len(res.Episodes))
+					continue
+				}
 				if e := res.Episodes[id-1]; e.Victim != v.IP || e.Tactic != s.Tactic && e.Stage != s.Tactic {
 					t.Errorf("victim %s stage %s lists episode %d of %s/%s", v.IP, s.Tactic.Shortname, id, e.Victim, e.Tactic.Shortname)
 				}
@@ -351,7 +374,7 @@ func TestResultJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, key := range []string{`"summary"`, `"victims"`, `"episode_ids"`, `"first_seen"`, `"direction_by"`, `"unmapped_signatures"`, `"gap":"1h0m0s"`, `"current_stage"`, `"sequence"`, `"noise_reason"`, `"patterns"`} {
+	for _, key := range []string{`"summary"`, `"victims"`, `"background":[]`, `"episodes_omitted":0`, `"max_episodes":5000`, `"episode_ids"`, `"first_seen"`, `"direction_by"`, `"unmapped_signatures"`, `"gap":"1h0m0s"`, `"current_stage"`, `"sequence"`, `"noise_reason"`, `"patterns"`} {
 		if !bytes.Contains(b, []byte(key)) {
 			t.Errorf("report lacks %s", key)
 		}
@@ -380,9 +403,10 @@ func FuzzAnalyze(f *testing.F) {
 		for _, e := range res.Episodes {
 			total += e.Alerts
 		}
-		if total != res.Stats.InEpisodes {
-			t.Fatalf("episodes hold %d alerts, stats say %d", total, res.Stats.InEpisodes)
+		if st := res.Stats; st.EpisodesOmitted == 0 && total+st.AlertsSuppressed != st.InEpisodes {
+			t.Fatalf("episodes hold %d alerts, background %d, stats say %d", total, st.AlertsSuppressed, st.InEpisodes)
 		}
+		checkBackgroundSums(t, res)
 		for _, v := range res.Victims {
 			if v.Stage != v.Stages[len(v.Stages)-1].Tactic {
 				t.Fatalf("victim %s: stage is not its last stage", v.IP)

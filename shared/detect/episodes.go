@@ -25,15 +25,18 @@ type kindKey struct{ victim, tool, sig string }
 
 func (k groupKey) kind() kindKey { return kindKey{k.victim, k.tool, k.sig} }
 
-// episodeAcc accumulates one episode while alerts stream in. Its alerts
-// all have the group's signature, so it keeps no map of signatures: their
-// count is alerts, and what else the report says of the signature (id,
-// category, mapping) is that of the episode's first alert, shared.
+// episodeAcc accumulates one episode while alerts stream in; there is one
+// per micro-episode, so it is kept to 64 bytes. Its alerts all have the
+// group's signature, so it keeps no map of signatures: their count is
+// alerts, and what else the report says of the signature (id, category,
+// mapping) is that of the episode's first alert, an index into the
+// grouper's shared list. Its host names are an index into the grouper's
+// interned lists too: most episodes of a kind carry the same few names.
 type episodeAcc struct {
 	start, end time.Time
 	alerts     int
-	sig        *sigInfo
-	hosts      []string
+	sig        uint32 // in grouper.sigs
+	hosts      uint32 // in grouper.hosts.nodes; 0 is no name
 }
 
 // sigInfo is what an episode reports of its signature besides the count.
@@ -45,26 +48,30 @@ type sigInfo struct {
 // grouper builds micro-episodes without holding the alerts: each group keeps
 // them sorted by start, and an alert joins, extends or bridges those within
 // the base gap of it, in whatever order the alerts arrive (the CPTC files
-// run backwards in time). The adaptive gap is applied afterwards (finish),
-// when each group's rate is known.
+// run backwards in time). The adaptive gap is applied once the input is
+// read (builder.score), when each group's rate is known.
 type grouper struct {
 	gap    time.Duration
 	groups map[groupKey][]*episodeAcc
-	sigs   map[sigInfo]*sigInfo // one copy of each, shared by the episodes
+	sigIdx map[sigInfo]uint32 // one copy of each, shared by the episodes
+	sigs   []sigInfo
+	hosts  hostLists
 }
 
 func newGrouper(gap time.Duration) *grouper {
-	return &grouper{gap: gap, groups: map[groupKey][]*episodeAcc{}, sigs: map[sigInfo]*sigInfo{}}
+	return &grouper{gap: gap, groups: map[groupKey][]*episodeAcc{}, sigIdx: map[sigInfo]uint32{},
+		hosts: newHostLists()}
 }
 
-func (g *grouper) sigInfo(a *alerts.Alert, m mapping) *sigInfo {
+func (g *grouper) sigInfo(a *alerts.Alert, m mapping) uint32 {
 	k := sigInfo{id: a.SignatureID, category: a.Category, via: m.via, stage: m.stage}
-	si := g.sigs[k]
-	if si == nil {
-		si = &k
-		g.sigs[k] = si
+	i, ok := g.sigIdx[k]
+	if !ok {
+		i = uint32(len(g.sigs))
+		g.sigs = append(g.sigs, k)
+		g.sigIdx[k] = i
 	}
-	return si
+	return i
 }
 
 func (g *grouper) add(k groupKey, a *alerts.Alert, m mapping) {
@@ -81,7 +88,7 @@ func (g *grouper) add(k groupKey, a *alerts.Alert, m mapping) {
 		}
 		// The alert may close the gap to the next episode.
 		if j < len(eps) && !eps[j].start.After(ep.end.Add(g.gap)) {
-			ep.merge(eps[j])
+			g.merge(ep, eps[j])
 			eps = append(eps[:j], eps[j+1:]...)
 		}
 	case j < len(eps) && !eps[j].start.After(t.Add(g.gap)):
@@ -91,7 +98,7 @@ func (g *grouper) add(k groupKey, a *alerts.Alert, m mapping) {
 		ep = &episodeAcc{start: t, end: t, sig: g.sigInfo(a, m)}
 		eps = slices.Insert(eps, j, ep)
 	}
-	ep.count(a)
+	g.count(ep, a)
 	g.groups[k] = eps
 }
 
@@ -128,13 +135,14 @@ func adaptiveGap(micro []*episodeAcc, factor float64, lo, hi time.Duration) time
 	return min(max(time.Duration(float64(median)*factor), lo), hi)
 }
 
-// mergeWithin folds micro-episodes no more than gap apart.
-func mergeWithin(micro []*episodeAcc, gap time.Duration) []*episodeAcc {
+// mergeWithin folds micro-episodes no more than gap apart, in place: the
+// slice it returns shares micro's array.
+func (g *grouper) mergeWithin(micro []*episodeAcc, gap time.Duration) []*episodeAcc {
 	out := micro[:1]
 	for _, e := range micro[1:] {
 		last := out[len(out)-1]
 		if !e.start.After(last.end.Add(gap)) {
-			last.merge(e)
+			g.merge(last, e)
 			continue
 		}
 		out = append(out, e)
@@ -142,25 +150,95 @@ func mergeWithin(micro []*episodeAcc, gap time.Duration) []*episodeAcc {
 	return out
 }
 
-func (e *episodeAcc) count(a *alerts.Alert) {
+func (g *grouper) count(e *episodeAcc, a *alerts.Alert) {
 	e.alerts++
 	for _, h := range a.Hostnames {
-		e.hosts = addHost(e.hosts, h)
+		e.hosts = g.hosts.add(e.hosts, h)
 	}
 	if a.Host != "" {
-		e.hosts = addHost(e.hosts, a.Host)
+		e.hosts = g.hosts.add(e.hosts, a.Host)
 	}
 }
 
 // merge folds o, which starts after e, into e.
-func (e *episodeAcc) merge(o *episodeAcc) {
+func (g *grouper) merge(e, o *episodeAcc) {
 	if o.end.After(e.end) {
 		e.end = o.end
 	}
 	e.alerts += o.alerts
-	for _, h := range o.hosts {
-		e.hosts = addHost(e.hosts, h)
+	var buf [maxHostnames]string
+	for _, h := range g.hosts.names(buf[:0], o.hosts) {
+		e.hosts = g.hosts.add(e.hosts, h)
 	}
+}
+
+// hostLists interns the lists of host names episodes carry, in the order
+// the names came, as a tree: a list is its parent list plus one name, so
+// each list exists once, an episode holds its index, and a list of n names
+// costs one node more than its parent. Lists are never changed once made.
+// Only lists that are made are remembered, so the tree grows with the
+// names episodes gain (at most maxHostnames each), not with the alerts.
+type hostLists struct {
+	nodes []hostNode          // nodes[0] is the empty list
+	next  map[hostStep]uint32 // a list and a name -> the list with it added
+}
+
+type hostNode struct {
+	parent, len uint32
+	name        string
+}
+
+type hostStep struct {
+	list uint32
+	name string
+}
+
+func newHostLists() hostLists {
+	return hostLists{nodes: []hostNode{{}}, next: map[hostStep]uint32{}}
+}
+
+// add returns list with name added, as addHost would add it.
+func (h *hostLists) add(list uint32, name string) uint32 {
+	if h.nodes[list].len >= maxHostnames || h.contains(list, name) {
+		return list
+	}
+	step := hostStep{list, name}
+	if n, ok := h.next[step]; ok {
+		return n
+	}
+	if _, err := netip.ParseAddr(name); err == nil {
+		return list
+	}
+	n := uint32(len(h.nodes))
+	h.nodes = append(h.nodes, hostNode{parent: list, len: h.nodes[list].len + 1, name: name})
+	h.next[step] = n
+	return n
+}
+
+func (h *hostLists) contains(list uint32, name string) bool {
+	for i := list; i != 0; i = h.nodes[i].parent {
+		if h.nodes[i].name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// names appends the names of list to dst, in the order they were added.
+func (h *hostLists) names(dst []string, list uint32) []string {
+	n := len(dst)
+	dst = slices.Grow(dst, int(h.nodes[list].len))[:n+int(h.nodes[list].len)]
+	for i, j := list, len(dst)-1; i != 0; i, j = h.nodes[i].parent, j-1 {
+		dst[j] = h.nodes[i].name
+	}
+	return dst
+}
+
+// sorted returns a new slice of the names of list, sorted; nil for none.
+func (h *hostLists) sorted(list uint32) []string {
+	s := h.names(nil, list)
+	sort.Strings(s)
+	return s
 }
 
 // addHost adds h to hosts unless it is there, is an IP literal (an

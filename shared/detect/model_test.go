@@ -151,7 +151,7 @@ func background() string {
 
 func TestSuppressionLearnsBackground(t *testing.T) {
 	t.Parallel()
-	res := analyzeLines(t, []string{background()}, Config{})
+	res := analyzeLines(t, []string{background()}, Config{ListSuppressed: true})
 	var clam, burst, sudo *Episode
 	for i, e := range res.Episodes {
 		switch sig := e.Signatures[0].Signature; {
@@ -243,7 +243,7 @@ func TestSuppressionNeedsEvidence(t *testing.T) {
 	fmt.Fprintf(&b, "%d,%s,10.0.0.6,db,A\n", start+2*86400+60, rare)    // night of day 3
 	fmt.Fprintf(&b, "%d,%s,10.0.0.6,db,A\n", start+2*86400+50000, rare) // day 3, the attack
 	fmt.Fprintf(&b, "%d,%s,10.0.0.7,app,A\n", start+3*86400, rare)      // once on another host
-	res := analyzeLines(t, []string{b.String()}, Config{})
+	res := analyzeLines(t, []string{b.String()}, Config{ListSuppressed: true})
 	var attack, once, clam *Episode
 	for i, e := range res.Episodes {
 		switch {

@@ -23,6 +23,9 @@ const (
 	// DefaultBurstFactor: an episode this many times above its kind's usual
 	// hourly rate on the host is a burst, never background.
 	DefaultBurstFactor = 10.0
+	// DefaultMaxEpisodes is how many episodes Result.Episodes lists at
+	// most: more than a person reads, few enough for a report.
+	DefaultMaxEpisodes = 5000
 )
 
 // Defaults for the noise filters, used when the Config fields are nil.
@@ -63,6 +66,18 @@ type Config struct {
 	// host name, at either end or as the reporting host): the report then
 	// covers that host only.
 	Host string
+	// MaxEpisodes caps Result.Episodes; zero means DefaultMaxEpisodes, a
+	// negative value lists every episode. Over the cap, the episodes of the
+	// most advanced tactic, and of those the ones with most alerts, are
+	// listed (in time order); Stats.EpisodesOmitted counts the others.
+	// Victims, stages and patterns are made from every episode whatever
+	// the cap.
+	MaxEpisodes int
+	// ListSuppressed lists the suppressed episodes in Result.Episodes too,
+	// each with its Suppressed flag, numbered with the others in time order
+	// (for a scorer that needs every episode). Without it they are only
+	// summarised in Result.Background.
+	ListSuppressed bool
 	// Logger receives debug lines; nil means no logging.
 	Logger *slog.Logger
 }
@@ -74,9 +89,16 @@ type Result struct {
 	Summary string `json:"summary"`
 	// Victims are the hosts with episodes that are not suppressed, the most
 	// advanced stage first.
-	Victims   []Victim  `json:"victims"`
-	Attackers []string  `json:"attackers"`
-	Episodes  []Episode `json:"episodes"`
+	Victims   []Victim `json:"victims"`
+	Attackers []string `json:"attackers"`
+	// Episodes are the episodes left to read, in time order, up to
+	// Config.MaxEpisodes (the suppressed ones too with
+	// Config.ListSuppressed). The victims' episode IDs refer to them; an
+	// ID missing here is one the cap left out.
+	Episodes []Episode `json:"episodes"`
+	// Background sums the suppressed episodes per kind of alert and
+	// victim, most alerts first.
+	Background []Background `json:"background"`
 	// Patterns are stage sequences seen across hosts.
 	Patterns []Pattern `json:"patterns"`
 	// Unmapped lists signatures no table knew, most frequent first: their
@@ -138,6 +160,8 @@ type StageReached struct {
 // Episode is a burst of alerts of one kind (tool and signature) from one
 // attacker against one victim, with no silence longer than its gap inside.
 type Episode struct {
+	// ID numbers the episodes in time order from 1: the episodes left to
+	// read, or with Config.ListSuppressed every episode.
 	ID       int    `json:"id"`
 	Attacker string `json:"attacker"`
 	Victim   string `json:"victim"`
@@ -157,6 +181,28 @@ type Episode struct {
 	NoiseScore  float64 `json:"noise_score"`
 	NoiseReason string  `json:"noise_reason"`
 	Suppressed  bool    `json:"suppressed"`
+}
+
+// Background is the suppressed episodes of one kind of alert (tool and
+// signature) on one victim, whoever the attacker: what the analyst is
+// spared reading, summed.
+type Background struct {
+	Victim    string `json:"victim"`
+	Tool      string `json:"tool"`
+	Signature string `json:"signature"`
+	// Tactic is the tables' tactic of the kind (the most advanced, if its
+	// alerts were mapped to several).
+	Tactic    Tactic    `json:"tactic"`
+	Attackers int       `json:"attackers"`
+	Episodes  int       `json:"episodes"`
+	Alerts    int       `json:"alerts"`
+	First     time.Time `json:"first"`
+	Last      time.Time `json:"last"`
+	// MinScore and MaxScore bound the episodes' noise scores; Reason is
+	// the reason most of them were given.
+	MinScore float64 `json:"min_noise_score"`
+	MaxScore float64 `json:"max_noise_score"`
+	Reason   string  `json:"noise_reason"`
 }
 
 // Pattern is a stage sequence that links hosts.
@@ -198,6 +244,8 @@ type Settings struct {
 	NoiseAddresses  []string `json:"noise_addresses"`
 	HomeNet         string   `json:"home_net"`
 	Host            string   `json:"host,omitempty"`
+	MaxEpisodes     int      `json:"max_episodes"` // -1: no cap
+	ListSuppressed  bool     `json:"list_suppressed"`
 }
 
 // Stats counts what happened to the input.
@@ -217,10 +265,12 @@ type Stats struct {
 	Unmapped         int            `json:"unmapped"`         // no table knew the signature (grouped as unknown)
 	InEpisodes       int            `json:"in_episodes"`
 	// Suppressed counts the episodes and alerts suppressed as background;
-	// EpisodesShown the episodes left for a person to read.
+	// EpisodesShown the episodes left for a person to read; EpisodesOmitted
+	// those of the listing that Config.MaxEpisodes left out.
 	EpisodesSuppressed int `json:"episodes_suppressed"`
 	AlertsSuppressed   int `json:"alerts_suppressed"`
 	EpisodesShown      int `json:"episodes_shown"`
+	EpisodesOmitted    int `json:"episodes_omitted"`
 	// MappedBy counts grouped alerts by the table that gave the tactic.
 	MappedBy map[string]int `json:"mapped_by"`
 	// DirectionBy counts grouped alerts by the rule that told attacker from
