@@ -30,6 +30,30 @@ type builder struct {
 	reasons reasonList
 	bg      map[kindKey]*backgroundAcc
 	sorted  map[uint32][]string // host lists, sorted
+	sets    map[setKey]uint32   // see tacticSet
+}
+
+// setKey is what a group's tactic set is looked up by.
+type setKey struct {
+	tool, sig string
+	tactic    int
+}
+
+// tacticSet is every tactic the group's alerts may be evidence of (see
+// mapping.also), as the HMM observes it: the empty set for unknown.
+func (b *builder) tacticSet(k *groupKey) uint32 {
+	if k.tactic < 0 {
+		return 0
+	}
+	if b.sets == nil {
+		b.sets = map[setKey]uint32{}
+		for mk, m := range b.an.cache {
+			if m.tactic >= 0 {
+				b.sets[setKey{mk.tool, mk.sig, m.tactic}] |= m.also
+			}
+		}
+	}
+	return b.sets[setKey{k.tool, k.sig, k.tactic}] | 1<<k.tactic
 }
 
 // group is one group of alerts once the input is read.
@@ -223,6 +247,7 @@ type episodeView struct {
 	id            int
 	key           *groupKey
 	tactic, stage Tactic
+	evidence      Tactic // see builder.evidence
 	start, end    time.Time
 	alerts        int
 	hosts         []string // sorted and shared: read only
@@ -236,6 +261,7 @@ func (b *builder) view(i int) episodeView {
 	if s.stage >= 0 {
 		v.stage = b.an.t.tactics[s.stage]
 	}
+	v.evidence = b.evidence(s)
 	return v
 }
 
@@ -253,10 +279,13 @@ func (b *builder) sortedHosts(i uint32) []string {
 }
 
 // evidence is the tactic an episode shows: the tables', or its decoded
-// stage where the tables knew none.
+// stage where the tables knew none or gave several and the stage is one of
+// them (a Valid Accounts login after a privilege escalation is evidence of
+// that escalation, not of initial access).
 func (b *builder) evidence(s *scored) Tactic {
-	t := b.an.tactic(b.groups[s.group].key.tactic)
-	if t == unknownTactic && s.stage >= 0 {
+	k := &b.groups[s.group].key
+	t := b.an.tactic(k.tactic)
+	if s.stage >= 0 && (t == unknownTactic || b.tacticSet(k)&(1<<s.stage) != 0) {
 		return b.an.t.tactics[s.stage]
 	}
 	return t
@@ -308,12 +337,17 @@ func (b *builder) victims() []Victim {
 
 func (b *builder) victim(ip string, idx []int32, model *hmm) Victim {
 	obs := make([]uint32, len(idx))
+	gaps := make([]time.Duration, len(idx))
+	var last time.Time
 	for j, i := range idx {
-		if o := b.an.tactic(b.groups[b.list[i].group].key.tactic).Order; o > 0 { // unknown (order 0) stays the empty set
-			obs[j] = 1 << (o - 1)
+		s := &b.list[i]
+		obs[j] = b.tacticSet(&b.groups[s.group].key)
+		if j > 0 {
+			gaps[j] = s.acc.start.Sub(last)
 		}
+		last = maxTime(last, s.acc.end)
 	}
-	path, p := model.viterbi(obs)
+	path, p := model.viterbi(obs, gaps)
 	first := b.list[idx[0]].acc
 	v := Victim{IP: ip, FirstSeen: first.start, LastSeen: first.end}
 	for j, i := range idx {
@@ -351,12 +385,8 @@ func (v *Victim) addEpisode(e episodeView) {
 	step.Alerts += e.alerts
 	step.EpisodeIDs = append(step.EpisodeIDs, e.id)
 	step.First, step.Last = minTime(step.First, e.start), maxTime(step.Last, e.end)
-	// The stages reached are the evidence: the tables' tactic, or the
-	// decoded stage where the tables knew none.
-	ev := e.tactic
-	if ev == unknownTactic {
-		ev = e.stage
-	}
+	// The stages reached are the evidence (builder.evidence).
+	ev := e.evidence
 	i := slices.IndexFunc(v.Stages, func(s StageReached) bool { return s.Tactic == ev })
 	if i < 0 {
 		v.Stages = append(v.Stages, StageReached{Tactic: ev, First: e.start, Last: e.end})

@@ -28,7 +28,12 @@
 // signatures): for each kind of alert on each host, its presence (share of
 // hours and of days with it), periodicity, and presence on days before an
 // episode give a noise score from 0 to 1 with the reason; an episode far
-// above its kind's usual hourly rate is a burst and scores low. Episodes
+// above its kind's usual hourly rate is a burst and scores low. Presence is
+// counted leaving the episode's onset (its first hour and day) out, so an
+// episode is no evidence for itself, and the score is weighed by n/(n+1)
+// for n other occurrences of the kind: a prior of one occurrence that is
+// not background, so a kind seen twice elsewhere is not the host's routine
+// with the confidence of one seen hourly. Episodes
 // scoring SuppressAt or more are suppressed: left out of the victims and of
 // the episode listing, counted, and summed per kind and victim in
 // Result.Background (episodes, alerts, first and last, score range, the
@@ -45,8 +50,11 @@
 // Stage: per victim, its unsuppressed episodes in time order are decoded
 // with Viterbi by a hidden Markov model whose states are the 14 tactics;
 // transitions favour staying, then moving on, and allow going back
-// (nearer stages likelier); an unknown episode is an uninformative
-// observation. The report gives the decoded sequence (a tactic may recur),
+// (nearer stages likelier), and fade into a fresh start across quiet gaps
+// (weight exp(−gap/6 h)); an episode is observed as the set of tactics its
+// mapping gives (several for T1078 Valid Accounts and Wazuh rules with
+// several ATT&CK tactics; the decoded stage is then taken as its evidence
+// when it is one of them), an unknown one as an uninformative observation. The report gives the decoded sequence (a tactic may recur),
 // the current stage with its filtered probability, and Stage, the most
 // advanced tactic the evidence shows. Patterns: the same decoded sequence
 // on several victims, and a victim that later attacks others.
@@ -59,7 +67,8 @@
 // coarse "how advanced" measure; background learning needs a day of
 // alerts, and an attack phase whose alerts are only background kinds at
 // their usual rate is suppressed with the background (the AIT data set has
-// such phases).
+// such phases: its labels say no alert in their windows was caused by the
+// attack).
 //
 // Memory: the alerts are not held, but every micro-episode is until the
 // input is read: a 64-byte accumulator (times, count, an index into the

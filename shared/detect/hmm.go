@@ -3,6 +3,7 @@ package detect
 import (
 	"math"
 	"math/bits"
+	"time"
 )
 
 // Parameters of the stage model. Transitions: a host mostly stays in its
@@ -11,11 +12,19 @@ import (
 // (discovery again from a newly reached host) decodes as it happened.
 // Emissions: the tables' tactic is right most of the time; when wrong, it
 // is more often a neighbouring tactic. An unknown observation says nothing.
+//
+// Time: the transitions hold between episodes close in time; across a
+// quiet gap Δ they fade into a fresh start, A(Δ) = w·A + (1−w)·π with
+// w = exp(−Δ/stageMemory), so that an administrator's sudo on Monday does
+// not make a web attack on Thursday a privilege escalation. The weight is
+// taken in steps of 1/memorySteps, each matrix made once.
 const (
-	pStay     = 0.5
-	pForward  = 0.3
-	pBackward = 0.2
-	pCorrect  = 0.9
+	pStay       = 0.5
+	pForward    = 0.3
+	pBackward   = 0.2
+	pCorrect    = 0.9
+	stageMemory = 6 * time.Hour
+	memorySteps = 32
 )
 
 // hmm is a hidden Markov model whose states are the ATT&CK tactics in
@@ -28,10 +37,11 @@ type hmm struct {
 	logPi []float64
 	logA  [][]float64 // logA[from][to]
 	logB  [][]float64 // logB[state][observation]
+	faded map[int][][]float64
 }
 
 func newHMM(n int) *hmm {
-	h := &hmm{n: n, logPi: make([]float64, n), logA: square(n), logB: square(n)}
+	h := &hmm{n: n, logPi: make([]float64, n), logA: square(n), logB: square(n), faded: map[int][][]float64{}}
 	// Attacks are first seen early in the matrix more often than late.
 	var z float64
 	for s := range n {
@@ -50,6 +60,26 @@ func square(n int) [][]float64 {
 	for i := range m {
 		m[i] = make([]float64, n)
 	}
+	return m
+}
+
+// trans returns the log transition matrix across a quiet gap.
+func (h *hmm) trans(gap time.Duration) [][]float64 {
+	step := int(math.Round(math.Exp(-gap.Seconds()/stageMemory.Seconds()) * memorySteps))
+	if gap <= 0 || step >= memorySteps {
+		return h.logA
+	}
+	if m, ok := h.faded[step]; ok {
+		return m
+	}
+	w := float64(step) / memorySteps
+	m := square(h.n)
+	for r := range h.n {
+		for s := range h.n {
+			m[r][s] = math.Log(w*math.Exp(h.logA[r][s]) + (1-w)*math.Exp(h.logPi[s]))
+		}
+	}
+	h.faded[step] = m
 	return m
 }
 
@@ -133,7 +163,8 @@ func (h *hmm) emit(s int, o uint32) float64 {
 
 // viterbi returns the most probable state sequence for obs, and the
 // probability of its last state given all of obs (the forward algorithm).
-func (h *hmm) viterbi(obs []uint32) ([]int, float64) {
+// gaps[t] is the quiet time before observation t (nil: none).
+func (h *hmm) viterbi(obs []uint32, gaps []time.Duration) ([]int, float64) {
 	if len(obs) == 0 {
 		return nil, 0
 	}
@@ -145,10 +176,11 @@ func (h *hmm) viterbi(obs []uint32) ([]int, float64) {
 	}
 	for t := 1; t < len(obs); t++ {
 		back[t] = make([]int, h.n)
+		a := h.trans(gapAt(gaps, t))
 		for s := range h.n {
 			best, arg := math.Inf(-1), 0
 			for r := range h.n {
-				if v := delta[r] + h.logA[r][s]; v > best {
+				if v := delta[r] + a[r][s]; v > best {
 					best, arg = v, r
 				}
 			}
@@ -165,12 +197,19 @@ func (h *hmm) viterbi(obs []uint32) ([]int, float64) {
 	for t := len(obs) - 1; t > 0; t-- {
 		path[t-1] = back[t][path[t]]
 	}
-	return path, h.filtered(obs)[path[len(obs)-1]]
+	return path, h.filtered(obs, gaps)[path[len(obs)-1]]
+}
+
+func gapAt(gaps []time.Duration, t int) time.Duration {
+	if t < len(gaps) {
+		return gaps[t]
+	}
+	return 0
 }
 
 // filtered returns P(last state | obs) for every state, scaling each step
 // so that long sequences do not underflow.
-func (h *hmm) filtered(obs []uint32) []float64 {
+func (h *hmm) filtered(obs []uint32, gaps []time.Duration) []float64 {
 	alpha := make([]float64, h.n)
 	next := make([]float64, h.n)
 	for s := range h.n {
@@ -178,10 +217,11 @@ func (h *hmm) filtered(obs []uint32) []float64 {
 	}
 	normalise(alpha)
 	for t := 1; t < len(obs); t++ {
+		a := h.trans(gapAt(gaps, t))
 		for s := range h.n {
 			var sum float64
 			for r := range h.n {
-				sum += alpha[r] * math.Exp(h.logA[r][s])
+				sum += alpha[r] * math.Exp(a[r][s])
 			}
 			next[s] = sum * math.Exp(h.emit(s, obs[t]))
 		}

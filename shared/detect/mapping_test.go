@@ -227,7 +227,7 @@ func TestClassifyTacticSets(t *testing.T) {
 			Tactics: []string{"Bogus", "Defense Evasion", "Initial Access"}},
 			"defense-evasion", set("defense-evasion", "initial-access")},
 		{"rule_row_valid_accounts", alerts.Alert{Tool: "wazuh", Signature: "PAM: Login session opened."},
-			"initial-access", set("initial-access", "persistence", "privilege-escalation", "defense-evasion")},
+			"initial-access", set("initial-access", "persistence", "privilege-escalation")},
 		{"rule_row_single", alerts.Alert{Tool: "aminer", Signature: "New service_stop parameter combination in Audit logs."},
 			"impact", set("impact")},
 		{"suricata_single", alerts.Alert{Tool: "suricata", Signature: "ET SCAN Potential SSH Scan"},

@@ -60,7 +60,7 @@ func TestViterbiKnownAnswers(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			path, p := h.viterbi(idx(tc.obs...))
+			path, p := h.viterbi(idx(tc.obs...), nil)
 			if !slices.Equal(path, states(tc.want...)) {
 				t.Errorf("path %v, want %v", path, states(tc.want...))
 			}
@@ -70,12 +70,12 @@ func TestViterbiKnownAnswers(t *testing.T) {
 		})
 	}
 	// More evidence for the last stage makes it more probable.
-	_, p1 := h.viterbi(idx("reconnaissance", "credential-access"))
-	_, p3 := h.viterbi(idx("reconnaissance", "credential-access", "credential-access", "credential-access"))
+	_, p1 := h.viterbi(idx("reconnaissance", "credential-access"), nil)
+	_, p3 := h.viterbi(idx("reconnaissance", "credential-access", "credential-access", "credential-access"), nil)
 	if p3 <= p1 {
 		t.Errorf("p after three observations %v not above p after one %v", p3, p1)
 	}
-	if path, _ := h.viterbi(nil); path != nil {
+	if path, _ := h.viterbi(nil, nil); path != nil {
 		t.Error("empty sequence decoded")
 	}
 }
@@ -263,5 +263,41 @@ func TestSuppressionNeedsEvidence(t *testing.T) {
 	}
 	if clam == nil || !clam.Suppressed || clam.NoiseScore < 0.95 {
 		t.Errorf("steady kind %+v: want suppressed, score near 1", clam)
+	}
+}
+
+// TestViterbiForgetsAcrossGaps: right after an escalation an unknown
+// episode is taken as part of it; days later the host starts afresh.
+func TestViterbiForgetsAcrossGaps(t *testing.T) {
+	t.Parallel()
+	tb := testTables(t)
+	h := newHMM(len(tb.tactics))
+	pe, recon := tb.byShort["privilege-escalation"], tb.byShort["reconnaissance"]
+	obs := []uint32{1 << pe, 0}
+	cases := []struct {
+		name string
+		gap  time.Duration
+		want int
+	}{
+		{"minutes_later", 10 * time.Minute, pe},
+		{"days_later", 72 * time.Hour, recon},
+	}
+	for _, tc := range cases {
+		path, _ := h.viterbi(obs, []time.Duration{0, tc.gap})
+		if path[1] != tc.want {
+			t.Errorf("%s: unknown decoded as %s, want %s", tc.name, tb.tactics[path[1]].Shortname, tb.tactics[tc.want].Shortname)
+		}
+	}
+	// The faded transitions are still distributions.
+	for _, gap := range []time.Duration{time.Hour, 6 * time.Hour, 24 * time.Hour} {
+		for r, row := range h.trans(gap) {
+			var sum float64
+			for _, v := range row {
+				sum += math.Exp(v)
+			}
+			if math.Abs(sum-1) > 1e-9 {
+				t.Errorf("gap %s: row %d sums to %v", gap, r, sum)
+			}
+		}
 	}
 }
