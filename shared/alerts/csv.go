@@ -179,5 +179,5 @@ func csvTime(s string) (time.Time, error) {
 		sec := int64(f)
 		return time.Unix(sec, int64((f-float64(sec))*1e9)).UTC(), nil
 	}
-	return parseTime([]byte(s))
+	return parseTime([]byte(s), nil)
 }

@@ -40,6 +40,15 @@
 // a time (a single record may not exceed MaxRecordBytes); a zip, which must
 // be read from its end, is spooled to a temporary file first.
 //
+// A Splunk export record is not parsed whole: a skimmer checks its syntax
+// as fastjson would (in a JSON array, while the splitter looks for the
+// record's end; as JSON lines, only records whose first key is one Splunk
+// writes first), unescapes result._raw and only that is parsed. A record
+// the skimmer is not sure of (escaped keys in the wrapper, a top-level
+// event_type, an invalid escape or lone surrogate in _raw, nesting deeper
+// than 64, fastjson's nan/inf) is parsed whole as before, with the same
+// result, at about half the speed.
+//
 // It does not decide anything about the alerts (who attacks whom, which
 // stage, which are false positives): that is package detect. Known
 // shortcomings: app-layer hostnames are taken from EVE's dns, http and tls

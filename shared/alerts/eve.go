@@ -31,9 +31,14 @@ const maxInterned = 1 << 16
 type decoder struct {
 	outer, inner fastjson.Parser
 	strs         map[string]string
+	recent       [64]string // see str
 	a            Alert
 	format       string // of the last alert decoded
 	scratch      []byte
+	sk           skimmer // for records the splitter did not skim
+	days         dayCache
+	// full turns the fast path off, for tests that compare the two.
+	full bool
 }
 
 func newDecoder() *decoder {
@@ -41,24 +46,55 @@ func newDecoder() *decoder {
 }
 
 // str returns b as a string, sharing one copy for repeated values
-// (signatures, addresses): most fields of an alert file repeat.
+// (signatures, addresses): most fields of an alert file repeat. A small
+// table of recent strings, looked up by length and last byte, answers
+// most calls before the map, whose hashing showed in profiles.
 func (d *decoder) str(b []byte) string {
 	if len(b) == 0 {
 		return ""
 	}
-	if s, ok := d.strs[string(b)]; ok {
-		return s
+	slot := &d.recent[(len(b)*7+int(b[len(b)-1]))%len(d.recent)]
+	if *slot == string(b) {
+		return *slot
 	}
-	s := string(b)
-	if len(d.strs) < maxInterned {
-		d.strs[s] = s
+	s, ok := d.strs[string(b)]
+	if !ok {
+		s = string(b)
+		if len(d.strs) < maxInterned {
+			d.strs[s] = s
+		}
 	}
+	*slot = s
 	return s
 }
 
 // decode parses one JSON record into d.a: an EVE event, a Splunk export of
-// one, or a Wazuh alert.
-func (d *decoder) decode(rec []byte) (kind, error) {
+// one, or a Wazuh alert. A Splunk export record goes the fast way (see
+// skimmer) where that is sure to give what decodeFull gives. sk is the
+// splitter's skim of rec, nil if it did not skim it.
+func (d *decoder) decode(rec []byte, sk *skimmer) (kind, error) {
+	if d.full {
+		return d.decodeFull(rec)
+	}
+	var raw []byte
+	var ok bool
+	if sk != nil {
+		raw, ok = sk.raw, sk.splunk
+	} else {
+		raw, ok = d.sk.splunkRaw(rec)
+	}
+	if !ok {
+		return d.decodeFull(rec)
+	}
+	v, err := d.inner.ParseBytes(raw)
+	if err != nil {
+		return 0, fmt.Errorf("%w in result._raw: %v", errSyntax, err)
+	}
+	return d.event(v)
+}
+
+// decodeFull is decode with fastjson parsing the whole record.
+func (d *decoder) decodeFull(rec []byte) (kind, error) {
 	v, err := d.outer.ParseBytes(rec)
 	if err != nil {
 		return 0, fmt.Errorf("%w: %v", errSyntax, err)
@@ -77,7 +113,11 @@ func (d *decoder) decode(rec []byte) (kind, error) {
 			return 0, fmt.Errorf("%w in result._raw: %v", errSyntax, err)
 		}
 	}
+	return d.event(v)
+}
 
+// event fills d.a from a parsed EVE event or Wazuh alert.
+func (d *decoder) event(v *fastjson.Value) (kind, error) {
 	et := v.Get("event_type")
 	if et == nil {
 		if rule := v.Get("rule"); rule != nil && rule.Type() == fastjson.TypeObject {
@@ -107,7 +147,7 @@ func (d *decoder) fill(v *fastjson.Value) error {
 	if al == nil || al.Type() != fastjson.TypeObject {
 		return errors.New("alert event without an alert object")
 	}
-	ts, err := parseTime(v.GetStringBytes("timestamp"))
+	ts, err := parseTime(v.GetStringBytes("timestamp"), &d.days)
 	if err != nil {
 		return err
 	}
@@ -181,11 +221,15 @@ func (d *decoder) addHost(b []byte) {
 // eveLayout is how Suricata writes timestamps: 2017-11-04T13:17:10.045822+0000.
 const eveLayout = "2006-01-02T15:04:05.999999999Z0700"
 
-func parseTime(b []byte) (time.Time, error) {
+// parseTime reads a timestamp, remembering its day in c (nil: none).
+func parseTime(b []byte, c *dayCache) (time.Time, error) {
 	if len(b) == 0 {
 		return time.Time{}, errors.New("alert without a timestamp")
 	}
-	if t, ok := quickTime(b); ok {
+	if c == nil {
+		c = new(dayCache)
+	}
+	if t, ok := c.quickTime(b); ok {
 		return t.UTC(), nil
 	}
 	s := string(b)

@@ -204,7 +204,7 @@ func (rd *reader) json(sp *splitter, name string) error {
 func (rd *reader) handle(rec []byte, sp *splitter, n int, name string) error {
 	d := rd.d
 	d.a.Record = n
-	k, err := d.decode(rec)
+	k, err := d.decode(rec, sp.skim())
 	if err != nil {
 		at := fmt.Sprintf("%srecord %d at line %d", where(name), n, sp.tokLine)
 		if n == 1 {

@@ -3,9 +3,11 @@ package alerts
 import (
 	"bufio"
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
+	"math/bits"
 )
 
 // splitter cuts the input into records, one JSON value each, and keeps the
@@ -20,6 +22,10 @@ type splitter struct {
 	// truncated is set when the input ends inside the array: the caller
 	// reports it as a malformed record, not as a read error.
 	truncated bool
+	// sk skims each object of an array while its end is looked for;
+	// skimmed says whether it did so for the current record.
+	sk      skimmer
+	skimmed bool
 }
 
 func newSplitter(r io.Reader, array bool, line int) *splitter {
@@ -31,6 +37,14 @@ func newSplitter(r io.Reader, array bool, line int) *splitter {
 		s.sc.Split(s.splitLines)
 	}
 	return s
+}
+
+// skim returns the skim of the current record, nil if it was not skimmed.
+func (s *splitter) skim() *skimmer {
+	if !s.skimmed {
+		return nil
+	}
+	return &s.sk
 }
 
 // next returns the next record, or nil at the end of the input.
@@ -102,8 +116,13 @@ func (s *splitter) splitArray(data []byte, atEOF bool) (int, []byte, error) {
 			continue
 		}
 
-		// An element starts at i.
-		end, ok := elementEnd(data[i:])
+		// An element starts at i. An object, as nearly all are, is skimmed:
+		// when valid, that finds its end and prepares its decoding.
+		end, ok := s.sk.skim(data[i:])
+		s.skimmed = ok
+		if !ok {
+			end, ok = elementEnd(data[i:])
+		}
 		if !ok && !atEOF {
 			s.line += nl
 			return i, nil, nil
@@ -167,19 +186,51 @@ func elementEnd(data []byte) (int, bool) {
 // content starts at from: the first quote not preceded by an odd number of
 // backslashes.
 func stringEnd(data []byte, from int) (int, bool) {
+	end, _, ok := scanString(data, from)
+	return end, ok
+}
+
+// scanString is stringEnd, also telling whether the string holds an
+// escape. It steps over each backslash and the byte after it, looking for
+// the next quote or backslash eight bytes at a time: the strings of a
+// Splunk export are full of escaped quotes, too many for a bytes.IndexByte
+// call on each.
+func scanString(data []byte, i int) (int, bool, bool) {
+	esc := false
 	for {
-		q := bytes.IndexByte(data[from:], '"')
-		if q < 0 {
-			return 0, false
+		for i+8 <= len(data) {
+			if m := specials(binary.LittleEndian.Uint64(data[i:])); m != 0 {
+				i += bits.TrailingZeros64(m) / 8
+				break
+			}
+			i += 8
 		}
-		q += from
-		n := 0
-		for j := q - 1; j >= from && data[j] == '\\'; j-- {
-			n++
+		for i < len(data) && data[i] != '"' && data[i] != '\\' {
+			i++
 		}
-		if n%2 == 0 {
-			return q, true
+		switch {
+		case i >= len(data):
+			return 0, esc, false
+		case data[i] == '"':
+			return i, esc, true
 		}
-		from = q + 1
+		esc = true
+		i += 2
 	}
+}
+
+// Constants of the word-at-a-time search: a byte repeated eight times.
+const (
+	ones      = 0x0101010101010101
+	highs     = 0x8080808080808080
+	quotes    = '"' * ones
+	backslash = '\\' * ones
+)
+
+// specials marks the high bit of each quote or backslash byte of w (bytes
+// in memory order, little-endian). Bytes above the first one marked may be
+// marked falsely; the lowest mark is exact, which is all the callers use.
+func specials(w uint64) uint64 {
+	q, b := w^quotes, w^backslash
+	return ((q-ones)&^q | (b-ones)&^b) & highs
 }

@@ -8,17 +8,31 @@ import "time"
 // reading time. It declines (false) anything it is not sure of, leaving it
 // to time.Parse: so where it answers, its answer is time.Parse's.
 func quickTime(b []byte) (time.Time, bool) {
-	if len(b) < 20 || b[4] != '-' || b[7] != '-' || b[10] != 'T' || b[13] != ':' || b[16] != ':' {
+	var c dayCache
+	return c.quickTime(b)
+}
+
+// dayCache remembers the start of the last date quickTime read: the
+// alerts of a file fall on a few days, and checking and converting the
+// date (time.Date) was most of quickTime's cost.
+type dayCache struct {
+	date  [10]byte
+	start time.Time // the date's midnight UTC; zero: nothing remembered
+}
+
+// quickTime is the function quickTime with the day remembered in c.
+func (c *dayCache) quickTime(b []byte) (time.Time, bool) {
+	if len(b) < 20 || b[10] != 'T' || b[13] != ':' || b[16] != ':' {
 		return time.Time{}, false
 	}
-	year, ok1 := digits(b[0:4])
-	month, ok2 := digits(b[5:7])
-	day, ok3 := digits(b[8:10])
+	day, ok := c.day(b[:10])
+	if !ok {
+		return time.Time{}, false
+	}
 	hour, ok4 := digits(b[11:13])
 	minute, ok5 := digits(b[14:16])
 	sec, ok6 := digits(b[17:19])
-	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) || month < 1 || month > 12 || day < 1 ||
-		day > daysIn(time.Month(month), year) || hour > 23 || minute > 59 || sec > 59 {
+	if !(ok4 && ok5 && ok6) || hour > 23 || minute > 59 || sec > 59 {
 		return time.Time{}, false
 	}
 	rest := b[19:]
@@ -41,8 +55,28 @@ func quickTime(b []byte) (time.Time, bool) {
 	if !ok {
 		return time.Time{}, false
 	}
-	t := time.Date(year, time.Month(month), day, hour, minute, sec, nsec, time.UTC)
-	return t.Add(-time.Duration(offset) * time.Second), true
+	clock := time.Duration(hour*3600+minute*60+sec-offset)*time.Second + time.Duration(nsec)
+	return day.Add(clock), true
+}
+
+// day returns the midnight UTC of the date b (2017-11-04), false if it is
+// no valid date.
+func (c *dayCache) day(b []byte) (time.Time, bool) {
+	if !c.start.IsZero() && string(b) == string(c.date[:]) {
+		return c.start, true
+	}
+	if b[4] != '-' || b[7] != '-' {
+		return time.Time{}, false
+	}
+	year, ok1 := digits(b[0:4])
+	month, ok2 := digits(b[5:7])
+	day, ok3 := digits(b[8:10])
+	if !(ok1 && ok2 && ok3) || month < 1 || month > 12 || day < 1 || day > daysIn(time.Month(month), year) {
+		return time.Time{}, false
+	}
+	copy(c.date[:], b)
+	c.start = time.Date(year, time.Month(month), day, 0, 0, 0, 0, time.UTC)
+	return c.start, true
 }
 
 // zoneOffset reads Z, ±hhmm or ±hh:mm, and nothing after it, in seconds

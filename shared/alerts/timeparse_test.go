@@ -69,3 +69,21 @@ func checkQuickTime(t *testing.T, s string) {
 		t.Fatalf("quickTime(%q) = %v, time.Parse gives %v (ok %v)", s, got.UTC(), want, wantOK)
 	}
 }
+
+// FuzzDayCache checks that a day remembered from one timestamp never
+// changes the reading of the next.
+func FuzzDayCache(f *testing.F) {
+	for i, s := range timeSeeds {
+		f.Add(timeSeeds[(i+1)%len(timeSeeds)], s)
+		f.Add(s, s[:len(s)-1]+"1")
+	}
+	f.Fuzz(func(t *testing.T, a, b string) {
+		var c dayCache
+		c.quickTime([]byte(a))
+		got, ok := c.quickTime([]byte(b))
+		want, wantOK := quickTime([]byte(b))
+		if ok != wantOK || got != want {
+			t.Fatalf("after %q: %q reads %v, %v; alone %v, %v", a, b, got, ok, want, wantOK)
+		}
+	})
+}

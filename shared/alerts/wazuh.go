@@ -10,7 +10,7 @@ import (
 // fillWazuh copies the fields of a Wazuh alert (one object of alerts.json as
 // the manager writes it) into d.a.
 func (d *decoder) fillWazuh(v, rule *fastjson.Value) error {
-	ts, err := parseTime(v.GetStringBytes("timestamp"))
+	ts, err := parseTime(v.GetStringBytes("timestamp"), &d.days)
 	if err != nil {
 		return err
 	}

@@ -24,6 +24,7 @@ type analyzer struct {
 	noiseCat  map[string]bool
 	noiseAddr map[string]bool
 	cache     map[mapKey]mapping
+	recent    [64]classEntry // see classify
 	g         *grouper
 	unmapped  map[string]*SignatureCount
 	stats     Stats
@@ -34,6 +35,13 @@ type analyzer struct {
 
 // mapKey is what the mapping of an alert depends on.
 type mapKey struct{ tool, sig, category, tactic string }
+
+// classEntry is one entry of the cache classify keeps in front of its map.
+type classEntry struct {
+	key mapKey
+	m   mapping
+	ok  bool
+}
 
 // Analyze reads the alerts of r (any form package alerts reads), maps each
 // to an ATT&CK tactic, tells attacker from victim, groups alerts into
@@ -167,10 +175,22 @@ func names(a *alerts.Alert, host string) bool {
 	return a.SrcIP == host || a.DestIP == host || a.HostIP == host || strings.EqualFold(a.Host, host)
 }
 
+// classify maps an alert to a tactic through a cache by tool, signature,
+// category and the tool's own tactic. A small table of recent entries,
+// looked up by the signature's length and last byte, answers most alerts
+// before the map: comparing the reader's interned strings with an entry's
+// is cheaper than hashing four strings for the map.
 func (an *analyzer) classify(a *alerts.Alert) mapping {
 	k := mapKey{tool: a.Tool, sig: a.Signature, category: a.Category}
 	if len(a.Tactics) > 0 {
 		k.tactic = a.Tactics[0]
+	}
+	slot := &an.recent[0]
+	if n := len(k.sig); n > 0 {
+		slot = &an.recent[(n*7+int(k.sig[n-1]))%len(an.recent)]
+	}
+	if slot.ok && slot.key == k {
+		return slot.m
 	}
 	m, ok := an.cache[k]
 	if !ok {
@@ -180,6 +200,7 @@ func (an *analyzer) classify(a *alerts.Alert) mapping {
 		an.log.Debug("signature mapped", "tool", a.Tool, "signature", a.Signature, "category", a.Category,
 			"tactic", an.tacticName(m.tactic), "mapped_by", m.via)
 	}
+	*slot = classEntry{key: k, m: m, ok: true}
 	return m
 }
 
