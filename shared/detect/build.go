@@ -323,7 +323,7 @@ func (b *builder) victims() []Victim {
 			byIP[ip] = append(byIP[ip], int32(i))
 		}
 	}
-	model := newHMM(len(b.an.t.tactics))
+	model := stageModel(len(b.an.t.tactics))
 	out := make([]Victim, 0, len(byIP))
 	for ip, idx := range byIP {
 		out = append(out, b.victim(ip, idx, model))

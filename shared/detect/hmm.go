@@ -3,6 +3,7 @@ package detect
 import (
 	"math"
 	"math/bits"
+	"sync"
 	"time"
 )
 
@@ -37,11 +38,15 @@ type hmm struct {
 	logPi []float64
 	logA  [][]float64 // logA[from][to]
 	logB  [][]float64 // logB[state][observation]
-	faded map[int][][]float64
+	b     [][]float64 // the same as probabilities
+	// faded[k] is the transition matrix at weight k/memorySteps, in logs
+	// (for Viterbi) and as probabilities (for the forward pass), made once.
+	faded  [memorySteps + 1][][]float64
+	fadedP [memorySteps + 1][][]float64
 }
 
 func newHMM(n int) *hmm {
-	h := &hmm{n: n, logPi: make([]float64, n), logA: square(n), logB: square(n), faded: map[int][][]float64{}}
+	h := &hmm{n: n, logPi: make([]float64, n), logA: square(n), logB: square(n)}
 	// Attacks are first seen early in the matrix more often than late.
 	var z float64
 	for s := range n {
@@ -51,6 +56,15 @@ func newHMM(n int) *hmm {
 		h.logPi[s] = math.Log(1 / math.Sqrt(float64(s+1)) / z)
 		h.setRow(s)
 		h.setEmission(s)
+	}
+	h.b = square(n)
+	for s := range n {
+		for o := range n {
+			h.b[s][o] = math.Exp(h.logB[s][o])
+		}
+	}
+	for k := range memorySteps + 1 {
+		h.fade(k)
 	}
 	return h
 }
@@ -63,24 +77,28 @@ func square(n int) [][]float64 {
 	return m
 }
 
+// step is the index into faded for a quiet gap.
+func step(gap time.Duration) int {
+	if gap <= 0 {
+		return memorySteps
+	}
+	return int(math.Round(math.Exp(-gap.Seconds()/stageMemory.Seconds()) * memorySteps))
+}
+
 // trans returns the log transition matrix across a quiet gap.
-func (h *hmm) trans(gap time.Duration) [][]float64 {
-	step := int(math.Round(math.Exp(-gap.Seconds()/stageMemory.Seconds()) * memorySteps))
-	if gap <= 0 || step >= memorySteps {
-		return h.logA
-	}
-	if m, ok := h.faded[step]; ok {
-		return m
-	}
-	w := float64(step) / memorySteps
-	m := square(h.n)
+func (h *hmm) trans(gap time.Duration) [][]float64 { return h.faded[step(gap)] }
+
+// fade makes the transition matrices at weight k/memorySteps.
+func (h *hmm) fade(k int) {
+	w := float64(k) / memorySteps
+	lm, pm := square(h.n), square(h.n)
 	for r := range h.n {
 		for s := range h.n {
-			m[r][s] = math.Log(w*math.Exp(h.logA[r][s]) + (1-w)*math.Exp(h.logPi[s]))
+			p := w*math.Exp(h.logA[r][s]) + (1-w)*math.Exp(h.logPi[s])
+			lm[r][s], pm[r][s] = math.Log(p), p
 		}
 	}
-	h.faded[step] = m
-	return m
+	h.faded[k], h.fadedP[k] = lm, pm
 }
 
 // setRow spreads the forward and backward mass of state s over the other
@@ -152,13 +170,21 @@ func (h *hmm) emit(s int, o uint32) float64 {
 	case 1:
 		return h.logB[s][bits.TrailingZeros32(o)]
 	}
+	return math.Log(h.emitP(s, o))
+}
+
+// emitP is P(o | s), as emit.
+func (h *hmm) emitP(s int, o uint32) float64 {
+	if o == 0 {
+		return 1
+	}
 	var sum float64
 	n := 0
 	for m := o; m != 0; m &= m - 1 {
-		sum += math.Exp(h.logB[s][bits.TrailingZeros32(m)])
+		sum += h.b[s][bits.TrailingZeros32(m)]
 		n++
 	}
-	return math.Log(sum / float64(n))
+	return sum / float64(n)
 }
 
 // viterbi returns the most probable state sequence for obs, and the
@@ -170,12 +196,11 @@ func (h *hmm) viterbi(obs []uint32, gaps []time.Duration) ([]int, float64) {
 	}
 	delta := make([]float64, h.n)
 	next := make([]float64, h.n)
-	back := make([][]int, len(obs))
+	back := make([]uint8, len(obs)*h.n) // back[t*n+s]: the best state before s at t
 	for s := range h.n {
 		delta[s] = h.logPi[s] + h.emit(s, obs[0])
 	}
 	for t := 1; t < len(obs); t++ {
-		back[t] = make([]int, h.n)
 		a := h.trans(gapAt(gaps, t))
 		for s := range h.n {
 			best, arg := math.Inf(-1), 0
@@ -184,7 +209,7 @@ func (h *hmm) viterbi(obs []uint32, gaps []time.Duration) ([]int, float64) {
 					best, arg = v, r
 				}
 			}
-			next[s], back[t][s] = best+h.emit(s, obs[t]), arg
+			next[s], back[t*h.n+s] = best+h.emit(s, obs[t]), uint8(arg)
 		}
 		delta, next = next, delta
 	}
@@ -195,7 +220,7 @@ func (h *hmm) viterbi(obs []uint32, gaps []time.Duration) ([]int, float64) {
 		}
 	}
 	for t := len(obs) - 1; t > 0; t-- {
-		path[t-1] = back[t][path[t]]
+		path[t-1] = int(back[t*h.n+path[t]])
 	}
 	return path, h.filtered(obs, gaps)[path[len(obs)-1]]
 }
@@ -213,17 +238,17 @@ func (h *hmm) filtered(obs []uint32, gaps []time.Duration) []float64 {
 	alpha := make([]float64, h.n)
 	next := make([]float64, h.n)
 	for s := range h.n {
-		alpha[s] = math.Exp(h.logPi[s] + h.emit(s, obs[0]))
+		alpha[s] = math.Exp(h.logPi[s]) * h.emitP(s, obs[0])
 	}
 	normalise(alpha)
 	for t := 1; t < len(obs); t++ {
-		a := h.trans(gapAt(gaps, t))
+		a := h.fadedP[step(gapAt(gaps, t))]
 		for s := range h.n {
 			var sum float64
 			for r := range h.n {
-				sum += alpha[r] * math.Exp(a[r][s])
+				sum += alpha[r] * a[r][s]
 			}
-			next[s] = sum * math.Exp(h.emit(s, obs[t]))
+			next[s] = sum * h.emitP(s, obs[t])
 		}
 		alpha, next = next, alpha
 		normalise(alpha)
@@ -239,4 +264,16 @@ func normalise(v []float64) {
 	for i := range v {
 		v[i] /= z
 	}
+}
+
+// models holds one stage model per number of tactics: the model is read
+// only once made, so every Analyze shares it.
+var models sync.Map
+
+func stageModel(n int) *hmm {
+	if m, ok := models.Load(n); ok {
+		return m.(*hmm)
+	}
+	m, _ := models.LoadOrStore(n, newHMM(n))
+	return m.(*hmm)
 }
