@@ -76,8 +76,14 @@ func speedTable(ctx context.Context, w io.Writer, dir, ait string) error {
 			repeated(gzipped, cptcRepeats)},
 		{fmt.Sprintf("CPTC team files 2+5+9 x %d, one Analyze per file (decompressed: the same Splunk JSON, read from memory)", cptcRepeats),
 			repeated(plain, cptcRepeats)},
-		{"CPTC EVE lines x 1M (generated, streamed)", func() []io.Reader { return []io.Reader{alertstest.NewRepeater(lines, 1_000_000)} }},
-		{"CPTC EVE lines x 4M (generated, streamed)", func() []io.Reader { return []io.Reader{alertstest.NewRepeater(lines, 4_000_000)} }},
+		{"CPTC EVE lines x 1M (generated, streamed, each copy a day later: new episodes)", func() []io.Reader { return []io.Reader{alertstest.NewRepeater(lines, 1_000_000)} }},
+		{"CPTC EVE lines x 4M (generated, streamed, each copy a day later: new episodes)", func() []io.Reader { return []io.Reader{alertstest.NewRepeater(lines, 4_000_000)} }},
+		{"CPTC EVE lines x 1M (generated, streamed, copies at the same times: same episodes)", func() []io.Reader {
+			return []io.Reader{alertstest.NewSameDayRepeater(lines, 1_000_000)}
+		}},
+		{"CPTC EVE lines x 4M (generated, streamed, copies at the same times: same episodes)", func() []io.Reader {
+			return []io.Reader{alertstest.NewSameDayRepeater(lines, 4_000_000)}
+		}},
 	}
 	if files, _, err := scenarios(ait); err == nil {
 		if b, ok := files["wilson"]; ok {

@@ -312,10 +312,7 @@ func FuzzReadFastPath(f *testing.F) {
 		f.Add([]byte(splunkRec(eveAlert2) + "\n" + tc.rec + "\n"))
 	}
 	f.Add([]byte("[" + strings.Join(recs, ",\n") + "]"))
-	var cptc [][]byte
-	for _, rec := range cptcRecords(f, 3) {
-		cptc = append(cptc, rec)
-	}
+	cptc := cptcRecords(f, 3)
 	f.Add(append(append([]byte("["), bytes.Join(cptc, []byte(",\n"))...), ']'))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		fast, fastSt, fastErr := readAll(data, false)

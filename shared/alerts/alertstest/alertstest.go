@@ -79,10 +79,11 @@ var tsKey = []byte(`"timestamp":"`)
 // total lines are out, each repetition k days after the first, so that a
 // stream of a million alerts needs no more memory than the lines.
 type Repeater struct {
-	tpl   []template
-	total int
-	n     int
-	buf   []byte
+	tpl     []template
+	total   int
+	n       int
+	buf     []byte
+	sameDay bool
 }
 
 // NewRepeater returns a Repeater of total lines built from lines; a line
@@ -102,11 +103,23 @@ func NewRepeater(lines [][]byte, total int) *Repeater {
 	return r
 }
 
+// NewSameDayRepeater is NewRepeater without the shift: every repetition
+// has the original times, so its alerts join the episodes of the first
+// (a denser stream of the same attack, not a longer one).
+func NewSameDayRepeater(lines [][]byte, total int) *Repeater {
+	r := NewRepeater(lines, total)
+	r.sameDay = true
+	return r
+}
+
 // Read implements io.Reader.
 func (r *Repeater) Read(p []byte) (int, error) {
 	for len(r.buf) < len(p) && r.n < r.total && len(r.tpl) > 0 {
 		t := r.tpl[r.n%len(r.tpl)]
 		rep := r.n / len(r.tpl)
+		if r.sameDay {
+			rep = 0
+		}
 		r.buf = append(r.buf, t.head...)
 		if !t.date.IsZero() {
 			r.buf = t.date.AddDate(0, 0, rep).AppendFormat(r.buf, "2006-01-02")
