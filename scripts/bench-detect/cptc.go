@@ -9,12 +9,11 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"runtime/metrics"
-	"sync"
 	"time"
 
 	"github.com/soccrates-cortex/soccrates/shared/alerts/alertstest"
 	"github.com/soccrates-cortex/soccrates/shared/detect"
+	"github.com/soccrates-cortex/soccrates/shared/testenv"
 )
 
 // sageAfterFilter is what SAGE printed after its 1 s duplicate filter on
@@ -147,24 +146,8 @@ func repeated(files [][]byte, n int) func() []io.Reader {
 // time taken and the peak heap above the heap before the run.
 func measure(ctx context.Context, readers []io.Reader) (int, time.Duration, uint64, error) {
 	runtime.GC()
-	before := heap()
-	var peak uint64
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		t := time.NewTicker(2 * time.Millisecond)
-		defer t.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-t.C:
-				peak = max(peak, heap())
-			}
-		}
-	}()
+	before := testenv.HeapObjects()
+	stop := testenv.SamplePeakHeap(2 * time.Millisecond)
 	start := time.Now()
 	n := 0
 	var err error
@@ -176,17 +159,6 @@ func measure(ctx context.Context, readers []io.Reader) (int, time.Duration, uint
 		n += res.Stats.AlertsRead
 	}
 	took := time.Since(start)
-	close(done)
-	wg.Wait()
-	peak = max(peak, heap())
-	if peak < before {
-		peak = before
-	}
+	peak := max(stop(), before)
 	return n, took, peak - before, err
-}
-
-func heap() uint64 {
-	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-	metrics.Read(s)
-	return s[0].Value.Uint64()
 }

@@ -106,17 +106,9 @@ func BenchmarkReadSynthetic1M(b *testing.B) {
 
 func cptcLines(tb testing.TB) [][]byte {
 	tb.Helper()
-	var lines [][]byte
-	for _, f := range alertstest.CPTCFiles {
-		path, err := alertstest.CPTCPath(f.Name)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		l, err := alertstest.LoadSplunkEVE(path)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		lines = append(lines, l...)
+	lines, err := alertstest.CPTCEVE()
+	if err != nil {
+		tb.Fatal(err)
 	}
 	return lines
 }

@@ -39,17 +39,9 @@ func BenchmarkAnalyzeCPTC(b *testing.B) {
 // the three CPTC files, streamed from a generator (each repetition a day
 // later, so episodes grow with the input while the alerts are not held).
 func BenchmarkAnalyzeSynthetic1M(b *testing.B) {
-	var lines [][]byte
-	for _, f := range alertstest.CPTCFiles {
-		path, err := alertstest.CPTCPath(f.Name)
-		if err != nil {
-			b.Fatal(err)
-		}
-		l, err := alertstest.LoadSplunkEVE(path)
-		if err != nil {
-			b.Fatal(err)
-		}
-		lines = append(lines, l...)
+	lines, err := alertstest.CPTCEVE()
+	if err != nil {
+		b.Fatal(err)
 	}
 	b.ReportAllocs()
 	alerts := 0

@@ -18,21 +18,7 @@ import (
 // is learned as background.
 const generatedAlerts = 8_000
 
-var cptcLines = sync.OnceValues(func() ([][]byte, error) {
-	var lines [][]byte
-	for _, f := range alertstest.CPTCFiles {
-		path, err := alertstest.CPTCPath(f.Name)
-		if err != nil {
-			return nil, err
-		}
-		l, err := alertstest.LoadSplunkEVE(path)
-		if err != nil {
-			return nil, err
-		}
-		lines = append(lines, l...)
-	}
-	return lines, nil
-})
+var cptcLines = sync.OnceValues(alertstest.CPTCEVE)
 
 // generated memoises the analyses of generated alerts by configuration
 // (the tests only read the results): under -race each takes a second.

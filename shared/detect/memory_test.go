@@ -3,13 +3,12 @@ package detect
 import (
 	"context"
 	"runtime"
-	"runtime/metrics"
-	"sync"
 	"testing"
 	"time"
 	"unsafe"
 
 	"github.com/soccrates-cortex/soccrates/shared/alerts/alertstest"
+	"github.com/soccrates-cortex/soccrates/shared/testenv"
 )
 
 // TestRecordSizes holds the per-episode records to the sizes the package
@@ -40,17 +39,9 @@ func TestRecordSizes(t *testing.T) {
 // defaults, where most of those episodes are learned as background, and
 // with suppression off, where every episode is left to read.
 func BenchmarkEpisodeMemory(b *testing.B) {
-	var lines [][]byte
-	for _, f := range alertstest.CPTCFiles {
-		path, err := alertstest.CPTCPath(f.Name)
-		if err != nil {
-			b.Fatal(err)
-		}
-		l, err := alertstest.LoadSplunkEVE(path)
-		if err != nil {
-			b.Fatal(err)
-		}
-		lines = append(lines, l...)
+	lines, err := alertstest.CPTCEVE()
+	if err != nil {
+		b.Fatal(err)
 	}
 	for _, c := range []struct {
 		name string
@@ -86,47 +77,16 @@ type memoryRun struct {
 func measureRun(b *testing.B, lines [][]byte, n int, cfg Config) memoryRun {
 	b.Helper()
 	runtime.GC()
-	before := heapObjects()
-	stop := samplePeak()
+	before := testenv.HeapObjects()
+	stop := testenv.SamplePeakHeap(time.Millisecond)
 	res, err := Analyze(context.Background(), alertstest.NewRepeater(lines, n), cfg)
 	peak := stop()
 	if err != nil {
 		b.Fatal(err)
 	}
 	runtime.GC()
-	kept := heapObjects()
+	kept := testenv.HeapObjects()
 	runtime.KeepAlive(res)
 	return memoryRun{peak: int64(peak) - int64(before), result: int64(kept) - int64(before),
 		episodes: res.Stats.EpisodesShown + res.Stats.EpisodesSuppressed}
-}
-
-// samplePeak samples the heap every millisecond until the returned
-// function is called, which returns the highest sample.
-func samplePeak() func() uint64 {
-	var peak uint64
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		t := time.NewTicker(time.Millisecond)
-		defer t.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-t.C:
-				peak = max(peak, heapObjects())
-			}
-		}
-	})
-	return func() uint64 {
-		close(done)
-		wg.Wait()
-		return max(peak, heapObjects())
-	}
-}
-
-func heapObjects() uint64 {
-	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-	metrics.Read(s)
-	return s[0].Value.Uint64()
 }

@@ -136,3 +136,21 @@ func (r *Repeater) Read(p []byte) (int, error) {
 	r.buf = r.buf[:copy(r.buf, r.buf[n:])]
 	return n, nil
 }
+
+// CPTCEVE returns the EVE lines of every bundled CPTC file, in CPTCFiles
+// order: the input the generated streams are made from.
+func CPTCEVE() ([][]byte, error) {
+	var lines [][]byte
+	for _, f := range CPTCFiles {
+		path, err := CPTCPath(f.Name)
+		if err != nil {
+			return nil, err
+		}
+		l, err := LoadSplunkEVE(path)
+		if err != nil {
+			return nil, err
+		}
+		lines = append(lines, l...)
+	}
+	return lines, nil
+}
