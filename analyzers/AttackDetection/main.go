@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/netip"
 	"os"
 	"time"
 
@@ -92,6 +93,13 @@ func detectJob(ctx context.Context, j *job.Job, cfg detect.Config) (*detect.Resu
 		return nil, errors.New("configuration item alert_source is empty: set it to the alert file or folder to search for the host")
 	}
 	cfg.Host = j.Data()
+	if j.DataType == "ip" {
+		a, err := netip.ParseAddr(cfg.Host)
+		if err != nil {
+			return nil, fmt.Errorf("observable %q is not an IP address", cfg.Host)
+		}
+		cfg.Host = a.String()
+	}
 	res, err := detect.AnalyzePath(ctx, src, cfg)
 	if err != nil {
 		return nil, explain(err, "alert source "+src)

@@ -221,4 +221,20 @@ func TestHostObservableReadsAlertSource(t *testing.T) {
 			}
 		})
 	}
+	// A host no alert names is a clean report that says so; an ip
+	// observable that is no address is an error.
+	for _, tc := range []struct{ data, want string }{{"192.0.2.1", "none names 192.0.2.1"}, {"not-an-ip", "not an IP address"}} {
+		t.Run(tc.data, func(t *testing.T) {
+			t.Parallel()
+			input := fmt.Sprintf(`{"data":%q,"dataType":"ip","tlp":2,"pap":2,"config":{"alert_source":%q}}`, tc.data, dir)
+			rep := cortextest.RunProcess(t, bin, cortextest.Job{Input: []byte(input)}).Check(t, cortextest.Analyzer)
+			got := rep.ErrorMessage
+			if rep.Success {
+				got, _ = rep.Full["summary"].(string)
+			}
+			if !strings.Contains(got, tc.want) {
+				t.Errorf("success=%v, %q: want it to say %q", rep.Success, got, tc.want)
+			}
+		})
+	}
 }

@@ -617,7 +617,13 @@ func typical(reasons map[string]int) string {
 
 func summary(res *Result) string {
 	st := res.Stats
-	if len(res.Victims) == 0 {
+	switch {
+	case len(res.Victims) == 0 && res.Settings.Host != "" && st.OutsideHost == st.AlertsRead:
+		return fmt.Sprintf("%d alerts read, none names %s", st.AlertsRead, res.Settings.Host)
+	case len(res.Victims) == 0 && st.EpisodesSuppressed == 0:
+		return fmt.Sprintf("%d alerts read, no attack episode (%d noise, %d benign, %d outside the home network, %d not naming the host)",
+			st.AlertsRead, st.Noise, st.Benign, st.OutsideHomeNet, st.OutsideHost)
+	case len(res.Victims) == 0:
 		return fmt.Sprintf("%d alerts read, no attack episode left after suppression (%d episodes suppressed as background, %d noise, %d benign)",
 			st.AlertsRead, st.EpisodesSuppressed, st.Noise, st.Benign)
 	}
