@@ -62,6 +62,10 @@ func (rd *reader) csv(br *bufio.Reader, name string, skipped int) error {
 			return nil
 		}
 		rd.st.Records++
+		if errors.Is(err, io.ErrUnexpectedEOF) {
+			rd.st.addMalformed(truncated(name, n-1))
+			return nil
+		}
 		if err != nil {
 			var pe *csv.ParseError
 			if !errors.As(err, &pe) {

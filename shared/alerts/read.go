@@ -139,6 +139,13 @@ func (rd *reader) stream(r io.Reader, name string, depth int) error {
 	return err
 }
 
+// truncated says that a compressed input ended before its end: the
+// records before the break are kept, and the break is reported with them
+// rather than losing them all.
+func truncated(name string, n int) string {
+	return fmt.Sprintf("%sinput ends early after record %d (truncated compressed file?): what came before is analysed", where(name), n)
+}
+
 func where(name string) string {
 	if name == "" {
 		return ""
@@ -181,6 +188,10 @@ func (rd *reader) json(sp *splitter, name string) error {
 	n := 0
 	for {
 		rec, err := sp.next()
+		if errors.Is(err, io.ErrUnexpectedEOF) {
+			rd.st.addMalformed(truncated(name, n))
+			break
+		}
 		if err != nil {
 			return fmt.Errorf("read alerts: %srecord %d: %w", where(name), n+1, err)
 		}

@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"reflect"
@@ -46,7 +47,6 @@ func gz(t *testing.T, s string) string {
 	return b.String()
 }
 
-func truncate(s string, n int) string { return s[:len(s)-n] }
 
 // collect reads input and returns copies of the alerts and the stats.
 func collect(t *testing.T, input string) ([]Alert, Stats, error) {
@@ -157,7 +157,6 @@ func TestReadErrors(t *testing.T) {
 		{"only_other_events", eveDNS + "\n" + eveDNS, ErrNoAlerts, "2 records, 2 of them other"},
 		{"data_after_array", "[" + eveAlert1 + "] {}", nil, "data after the closing ]"},
 		{"truncated_gzip_header", gz(t, eveAlert1)[:5], nil, "open gzip"},
-		{"truncated_gzip", truncate(gz(t, strings.Repeat(eveAlert1+"\n", 20)), 10), nil, "record"},
 		{"splunk_without_raw", `{"preview":false,"result":{"host":"x"}}`, ErrNotEVE, "without result._raw"},
 	}
 	for _, tc := range cases {
@@ -172,6 +171,38 @@ func TestReadErrors(t *testing.T) {
 			}
 			if !strings.Contains(err.Error(), tc.message) {
 				t.Errorf("error %q does not mention %q", err, tc.message)
+			}
+		})
+	}
+}
+
+// TestReadTruncatedGzip: a compressed file cut short keeps the alerts
+// before the cut and reports the cut, for JSON lines and CSV alike.
+func TestReadTruncatedGzip(t *testing.T) {
+	t.Parallel()
+	var csvRows strings.Builder
+	csvRows.WriteString("time,name,ip,host,short\n")
+	for i := range 2000 {
+		fmt.Fprintf(&csvRows, "%d,Wazuh: IDS event %d.,10.0.0.%d,h,W\n", 1642213952+i, i%97, i%200)
+	}
+	var eve strings.Builder
+	for i := range 2000 {
+		eve.WriteString(strings.Replace(eveAlert1, "10.0.0.23", fmt.Sprintf("10.0.%d.%d", i/200, i%200), 1) + "\n")
+	}
+	for name, whole := range map[string]string{"eve_lines": eve.String(), "ait_csv": csvRows.String()} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			z := gz(t, whole)
+			got, st, err := collect(t, z[:len(z)/2])
+			if err != nil {
+				t.Fatalf("Read: %v", err)
+			}
+			// The record cut in two, if the cut fell inside one, is malformed too.
+			if len(got) == 0 || len(got) >= 2000 || st.Malformed < 1 || st.Malformed > 2 {
+				t.Errorf("alerts %d, malformed %d: want some but not all alerts, the cut reported", len(got), st.Malformed)
+			}
+			if !slices.ContainsFunc(st.MalformedSamples, func(s string) bool { return strings.Contains(s, "input ends early") }) {
+				t.Errorf("samples %q do not say the input ends early", st.MalformedSamples)
 			}
 		})
 	}

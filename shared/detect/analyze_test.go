@@ -417,3 +417,16 @@ func FuzzAnalyze(f *testing.F) {
 		}
 	})
 }
+
+// TestSummaryNamesUnreadableRecords: a damaged input is not a quiet one.
+func TestSummaryNamesUnreadableRecords(t *testing.T) {
+	t.Parallel()
+	lines := []string{eve(0, "10.0.254.1", "10.0.0.10", "ET SCAN Potential SSH Scan", "Attempted Information Leak"), "{oops"}
+	res := analyzeLines(t, lines, Config{})
+	if res.Stats.Malformed != 1 || !strings.Contains(res.Summary, "1 records unreadable") {
+		t.Errorf("malformed %d, summary %q", res.Stats.Malformed, res.Summary)
+	}
+	if res = analyzeLines(t, lines[:1], Config{}); strings.Contains(res.Summary, "unreadable") {
+		t.Errorf("summary %q names unreadable records where there are none", res.Summary)
+	}
+}

@@ -615,7 +615,17 @@ func typical(reasons map[string]int) string {
 	return best
 }
 
+// summary is the analyst's line; records that could not be read are named
+// in it, so that a cut or damaged file is not taken for a quiet one.
 func summary(res *Result) string {
+	s := outcome(res)
+	if n := res.Stats.Malformed; n > 0 {
+		s += fmt.Sprintf("; %d records unreadable (stats.malformed_samples)", n)
+	}
+	return s
+}
+
+func outcome(res *Result) string {
 	st := res.Stats
 	switch {
 	case len(res.Victims) == 0 && res.Settings.Host != "" && st.OutsideHost == st.AlertsRead:
