@@ -47,7 +47,6 @@ func gz(t *testing.T, s string) string {
 	return b.String()
 }
 
-
 // collect reads input and returns copies of the alerts and the stats.
 func collect(t *testing.T, input string) ([]Alert, Stats, error) {
 	t.Helper()
