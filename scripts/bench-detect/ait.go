@@ -51,6 +51,12 @@ type label struct {
 // score is the figures of one scenario.
 type score struct {
 	alerts, shown, fp, fpSupp, attack, attackKept int
+	// victims reported, and those whose claimed stage rests on an episode
+	// holding an alert the attack caused
+	victims, backed int
+	// the first victim, the one use case 1 plans for: attacked (one of its
+	// episodes holds a caused alert), and its stage backed
+	topAttacked, topBacked bool
 	phases                                        []phaseScore
 	took                                          time.Duration
 }
@@ -77,7 +83,7 @@ func aitTable(ctx context.Context, w io.Writer, path, only string) error {
 	keep := set(strings.Split(only, ","))
 	tw := table(w)
 	fmt.Fprintln(w, "AIT alert data set (same settings for every scenario)")
-	fmt.Fprintln(tw, "scenario\tsplit\talerts\tepisodes shown\tworkload reduction\tFP suppressed\tattack alerts kept\tphases surfaced\tphases with caused alerts detected\tstage right\tseconds\t")
+	fmt.Fprintln(tw, "scenario\tsplit\talerts\tepisodes shown\tworkload reduction\tFP suppressed\tattack alerts kept\tphases surfaced\tphases with caused alerts detected\tstage right\tvictims' stage backed by a caused alert\tfirst victim's\tseconds\t")
 	var details []string
 	for _, name := range names {
 		if len(keep) > 0 && !keep[name] {
@@ -103,9 +109,9 @@ func aitTable(ctx context.Context, w io.Writer, path, only string) error {
 			}
 			details = append(details, fmt.Sprintf("%s\t%s\t%d\t%d\t%v\t%v\t%s\t%v\t", name, p.phase, p.alerts, p.caused, p.surfaced, p.detected, p.stage, p.ok))
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\t%s\t%s\t%d/%d\t%d/%d\t%d/%d\t%.1f\t\n", name, splitOf(name), s.alerts, s.shown,
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\t%s\t%s\t%d/%d\t%d/%d\t%d/%d\t%d/%d\t%s\t%.1f\t\n", name, splitOf(name), s.alerts, s.shown,
 			pct(1-float64(s.shown)/float64(s.alerts)), pct(frac(s.fpSupp, s.fp)), pct(frac(s.attackKept, s.attack)),
-			surfaced, len(s.phases), detected, withCaused, right, len(s.phases), s.took.Seconds())
+			surfaced, len(s.phases), detected, withCaused, right, len(s.phases), s.backed, s.victims, firstVictim(s.topAttacked, s.topBacked), s.took.Seconds())
 	}
 	tw.Flush()
 	fmt.Fprintln(w, "\nAIT phases: surfaced = an episode not suppressed overlaps the phase's window; caused = alerts of the window an attack")
@@ -119,6 +125,36 @@ func aitTable(ctx context.Context, w io.Writer, path, only string) error {
 	tw.Flush()
 	fmt.Fprintln(w)
 	return nil
+}
+
+// backedVictims counts the victims, and those whose stage (the most
+// advanced tactic the report claims for them) has among its episodes one
+// that holds an alert the attack caused. Episode IDs are indices plus one:
+// the scorer lists every episode.
+func backedVictims(res *detect.Result, causedEp map[int]bool) (victims, backed int, topAttacked, topBacked bool) {
+	caused := func(ids []int) bool { return slices.ContainsFunc(ids, func(id int) bool { return causedEp[id-1] }) }
+	for i, v := range res.Victims {
+		for _, st := range v.Stages {
+			if i == 0 && caused(st.EpisodeIDs) {
+				topAttacked = true
+			}
+			if st.Tactic == v.Stage && caused(st.EpisodeIDs) {
+				backed++
+				topBacked = topBacked || i == 0
+			}
+		}
+	}
+	return len(res.Victims), backed, topAttacked, topBacked
+}
+
+func firstVictim(attacked, backed bool) string {
+	switch {
+	case backed:
+		return "attacked, stage backed"
+	case attacked:
+		return "attacked, stage not backed"
+	}
+	return "not attacked"
 }
 
 func frac(a, b int) float64 {
@@ -158,9 +194,13 @@ func scoreScenario(ctx context.Context, data []byte, crosswalk map[string][]stri
 	inPhase := map[string]map[int]int{}  // phase -> episode index -> alerts
 	causedIn := map[string]map[int]int{} // the same, caused alerts only
 	windows := map[string][2]time.Time{}
+	causedEp := map[int]bool{}
 	for _, l := range labels {
 		e := idx.find(l.key, l.t)
 		shown := e >= 0 && !res.Episodes[e].Suppressed
+		if l.caused && e >= 0 {
+			causedEp[e] = true
+		}
 		if l.phase == "false_positive" {
 			s.fp++
 			if !shown {
@@ -189,6 +229,7 @@ func scoreScenario(ctx context.Context, data []byte, crosswalk map[string][]stri
 		windows[l.phase] = [2]time.Time{minT(w[0], l.t), maxT(w[1], l.t)}
 	}
 	s.phases = phases(res.Episodes, windows, inPhase, causedIn, labels, crosswalk)
+	s.victims, s.backed, s.topAttacked, s.topBacked = backedVictims(res, causedEp)
 	return s, nil
 }
 
