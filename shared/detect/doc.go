@@ -33,7 +33,10 @@
 // episode is no evidence for itself, and the score is weighed by n/(n+1)
 // for n other occurrences of the kind: a prior of one occurrence that is
 // not background, so a kind seen twice elsewhere is not the host's routine
-// with the confidence of one seen hourly. Episodes
+// with the confidence of one seen hourly. A kind that starts within 30 minutes of
+// the episode's time of day on two other days of the week around it is a
+// scheduled routine (a cron job, a nightly restart) and scores 0.6,
+// however rare it is. Episodes
 // scoring SuppressAt or more are suppressed: left out of the victims and of
 // the episode listing, counted, and summed per kind and victim in
 // Result.Background (episodes, alerts, first and last, score range, the

@@ -301,3 +301,37 @@ func TestViterbiForgetsAcrossGaps(t *testing.T) {
 		}
 	}
 }
+
+// TestSuppressionScheduledRoutine: a rare kind that comes back at the same
+// time of day on other days is a scheduled routine; the same kind at
+// another hour is not.
+func TestSuppressionScheduledRoutine(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	b.WriteString("time,name,ip,host,short\n")
+	start := base.Unix()
+	for s := int64(0); s < 10*86400; s += 600 {
+		fmt.Fprintf(&b, "%d,Wazuh: ClamAV database update,10.0.0.4,mail,W\n", start+s)
+	}
+	job := "AMiner: New syscall parameter combination in Audit logs."
+	for d := int64(0); d < 3; d++ { // nightly, days 1 to 3, a few minutes apart
+		fmt.Fprintf(&b, "%d,%s,10.0.0.6,db,A\n", start+d*86400+d*300, job)
+	}
+	fmt.Fprintf(&b, "%d,%s,10.0.0.6,db,A\n", start+7*86400+6*3600, job) // day 8, six hours later
+	res := analyzeLines(t, []string{b.String()}, Config{ListSuppressed: true})
+	var nightly, odd *Episode
+	for i, e := range res.Episodes {
+		switch {
+		case e.Victim == "10.0.0.6" && e.Start.Unix() == start+2*86400+600:
+			nightly = &res.Episodes[i]
+		case e.Victim == "10.0.0.6" && e.Start.Unix() == start+7*86400+6*3600:
+			odd = &res.Episodes[i]
+		}
+	}
+	if nightly == nil || !nightly.Suppressed || !strings.Contains(nightly.NoiseReason, "scheduled routine") {
+		t.Errorf("third nightly run %+v: want suppressed as a scheduled routine", nightly)
+	}
+	if odd == nil || odd.Suppressed {
+		t.Errorf("the same kind at another hour %+v: want kept", odd)
+	}
+}

@@ -123,12 +123,43 @@ func (l *learner) score(k kindKey, e *episodeAcc) (float64, string) {
 		s *= w
 		why = fmt.Sprintf("%s (from %d other occurrences)", why, others)
 	}
+	if n := p.sameTimeDays(e.start); n >= routineDays && routineScore > s {
+		s, why = routineScore, fmt.Sprintf("seen on %s on %d other days at this time of day (±%s): a scheduled routine", k.victim, n, routineSlack)
+	}
 	usual := p.usual
 	rate := float64(e.alerts) / float64(l.hour(e.end)-l.hour(e.start)+1)
 	if usual > 0 && rate >= l.burst*usual {
 		return min(s, 0.2), fmt.Sprintf("%s, but at %.0f alerts/h, %.0f× its usual %.1f/h: a burst", why, rate, rate/usual, usual)
 	}
 	return s, why
+}
+
+// A kind that recurs at the same time of day on other days is a scheduled
+// routine (a cron job, a nightly restart of the monitoring, a backup),
+// however rare: routineDays other days within routineSlack of the
+// episode's time of day, looked for up to routineWeek days either side.
+const (
+	routineDays  = 2
+	routineSlack = 30 * time.Minute
+	routineWeek  = 7
+	routineScore = 0.6
+)
+
+// sameTimeDays counts the other days, up to routineWeek either side, on
+// which the kind started within routineSlack of t's time of day.
+func (p *profile) sameTimeDays(t time.Time) int {
+	n := 0
+	for d := -routineWeek; d <= routineWeek; d++ {
+		if d == 0 {
+			continue
+		}
+		at := t.AddDate(0, 0, d)
+		i, _ := slices.BinarySearchFunc(p.starts, at.Add(-routineSlack), time.Time.Compare)
+		if i < len(p.starts) && !p.starts[i].After(at.Add(routineSlack)) {
+			n++
+		}
+	}
+	return n
 }
 
 // within counts the kind's micro-episodes that start between from and to.
