@@ -83,7 +83,7 @@ func aitTable(ctx context.Context, w io.Writer, path, only string) error {
 	keep := set(strings.Split(only, ","))
 	tw := table(w)
 	fmt.Fprintln(w, "AIT alert data set (same settings for every scenario)")
-	fmt.Fprintln(tw, "scenario\tsplit\talerts\tepisodes shown\tworkload reduction\tFP suppressed\tattack alerts kept\tphases surfaced\tphases with caused alerts detected\tstage right\tvictims' stage backed by a caused alert\tfirst victim's\tseconds\t")
+	fmt.Fprintln(tw, "scenario\tsplit\talerts\tepisodes to read\tworkload reduction\tfalse positives suppressed\tattack alerts kept\tphases surfaced\tphases with caused alerts detected\tstage right\tvictims' stage backed\tfirst victim\tseconds\t")
 	var details []string
 	for _, name := range names {
 		if len(keep) > 0 && !keep[name] {

@@ -93,7 +93,12 @@ type Stats struct {
 	Alerts    int `json:"alerts"`    // alerts passed to the callback
 	Skipped   int `json:"skipped"`   // EVE events that are not alerts
 	Malformed int `json:"malformed"` // records that could not be used
-	// MalformedSamples describes the first few malformed records.
+	// Truncated is set when an input ended before its own end (a cut
+	// compressed file, an unclosed JSON array): what came before is read.
+	Truncated bool `json:"truncated,omitempty"`
+	// MalformedSamples describes the first few malformed records, where an
+	// input was cut, and container members or folder files skipped as no
+	// alert file.
 	MalformedSamples []string `json:"malformed_samples,omitempty"`
 	// Formats counts the alerts by record format (FormatEVE, ...).
 	Formats map[string]int `json:"formats,omitempty"`
@@ -108,6 +113,13 @@ const maxSamples = 5
 
 func (s *Stats) addMalformed(desc string) {
 	s.Malformed++
+	if len(s.MalformedSamples) < maxSamples {
+		s.MalformedSamples = append(s.MalformedSamples, desc)
+	}
+}
+
+func (s *Stats) addTruncated(desc string) {
+	s.Truncated = true
 	if len(s.MalformedSamples) < maxSamples {
 		s.MalformedSamples = append(s.MalformedSamples, desc)
 	}

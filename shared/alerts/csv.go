@@ -61,11 +61,11 @@ func (rd *reader) csv(br *bufio.Reader, name string, skipped int) error {
 		if errors.Is(err, io.EOF) {
 			return nil
 		}
-		rd.st.Records++
 		if errors.Is(err, io.ErrUnexpectedEOF) {
-			rd.st.addMalformed(truncated(name, n-1))
+			rd.st.addTruncated(truncated(name, n-1))
 			return nil
 		}
+		rd.st.Records++
 		if err != nil {
 			var pe *csv.ParseError
 			if !errors.As(err, &pe) {

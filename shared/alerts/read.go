@@ -189,7 +189,7 @@ func (rd *reader) json(sp *splitter, name string) error {
 	for {
 		rec, err := sp.next()
 		if errors.Is(err, io.ErrUnexpectedEOF) {
-			rd.st.addMalformed(truncated(name, n))
+			rd.st.addTruncated(truncated(name, n))
 			break
 		}
 		if err != nil {
@@ -205,7 +205,7 @@ func (rd *reader) json(sp *splitter, name string) error {
 		}
 	}
 	if sp.truncated && !sp.closed {
-		rd.st.addMalformed(fmt.Sprintf("%sline %d: input ends inside the JSON array (truncated file?)", where(name), sp.line+1))
+		rd.st.addTruncated(fmt.Sprintf("%sline %d: input ends inside the JSON array (truncated file?)", where(name), sp.line+1))
 	}
 	return nil
 }

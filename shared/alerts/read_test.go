@@ -196,9 +196,10 @@ func TestReadTruncatedGzip(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Read: %v", err)
 			}
-			// The record cut in two, if the cut fell inside one, is malformed too.
-			if len(got) == 0 || len(got) >= 2000 || st.Malformed < 1 || st.Malformed > 2 {
-				t.Errorf("alerts %d, malformed %d: want some but not all alerts, the cut reported", len(got), st.Malformed)
+			// The record cut in two, if the cut fell inside one, is malformed.
+			if len(got) == 0 || len(got) >= 2000 || !st.Truncated || st.Malformed > 1 || st.Records != st.Alerts+st.Malformed {
+				t.Errorf("alerts %d, records %d, malformed %d, truncated %v: want some but not all alerts, the cut reported",
+					len(got), st.Records, st.Malformed, st.Truncated)
 			}
 			if !slices.ContainsFunc(st.MalformedSamples, func(s string) bool { return strings.Contains(s, "input ends early") }) {
 				t.Errorf("samples %q do not say the input ends early", st.MalformedSamples)
@@ -225,7 +226,7 @@ func TestReadMalformedCounted(t *testing.T) {
 		{"not_event_later", eveAlert1 + "\n" + `{"a":1}`, 1, 1, "no event_type"},
 		{"truncated_array", "[" + eveAlert1 + ",\n" + eveAlert2[:40], 1, 1, "record 2 at line 2"},
 		{"stray_brace", "[" + eveAlert1 + ",}]", 1, 1, "record 2"},
-		{"unclosed_array", "[" + eveAlert1 + ",\n", 1, 1, "truncated"},
+		{"unclosed_array", "[" + eveAlert1 + ",\n", 1, 0, "truncated"}, // the cut is noted, not counted
 		{"alert_not_object", eveAlert1 + "\n" + `{"timestamp":"2017-11-04T13:17:10Z","event_type":"alert","alert":3}`, 1, 1, "without an alert object"},
 	}
 	for _, tc := range cases {

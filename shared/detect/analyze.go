@@ -76,6 +76,7 @@ func analyze(ctx context.Context, read func(func(*alerts.Alert) error) (alerts.S
 	an.stats.SkippedEvents = st.Skipped
 	an.stats.Malformed = st.Malformed
 	an.stats.MalformedSamples = st.MalformedSamples
+	an.stats.Truncated = st.Truncated
 	if err != nil {
 		return nil, fmt.Errorf("analyze alerts: %w", err)
 	}

@@ -426,7 +426,14 @@ func TestSummaryNamesUnreadableRecords(t *testing.T) {
 	if res.Stats.Malformed != 1 || !strings.Contains(res.Summary, "1 records unreadable") {
 		t.Errorf("malformed %d, summary %q", res.Stats.Malformed, res.Summary)
 	}
-	if res = analyzeLines(t, lines[:1], Config{}); strings.Contains(res.Summary, "unreadable") {
+	if res = analyzeLines(t, lines[:1], Config{}); strings.Contains(res.Summary, "unreadable") || strings.Contains(res.Summary, "ends early") {
 		t.Errorf("summary %q names unreadable records where there are none", res.Summary)
+	}
+	cut, err := Analyze(context.Background(), strings.NewReader("["+lines[0]+",\n"), Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !cut.Stats.Truncated || !strings.Contains(cut.Summary, "input ends early") {
+		t.Errorf("cut array: truncated %v, summary %q", cut.Stats.Truncated, cut.Summary)
 	}
 }

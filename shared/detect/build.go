@@ -615,12 +615,16 @@ func typical(reasons map[string]int) string {
 	return best
 }
 
-// summary is the analyst's line; records that could not be read are named
-// in it, so that a cut or damaged file is not taken for a quiet one.
+// summary is the analyst's line; records that could not be read, and an
+// input cut short, are named in it, so that a damaged file is not taken
+// for a quiet one.
 func summary(res *Result) string {
 	s := outcome(res)
 	if n := res.Stats.Malformed; n > 0 {
 		s += fmt.Sprintf("; %d records unreadable (stats.malformed_samples)", n)
+	}
+	if res.Stats.Truncated {
+		s += "; the input ends early, the alerts after the cut are missing (stats.malformed_samples)"
 	}
 	return s
 }

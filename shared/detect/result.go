@@ -257,6 +257,7 @@ type Stats struct {
 	SkippedFiles     int            `json:"skipped_files"`
 	SkippedEvents    int            `json:"skipped_events"` // EVE events that are not alerts
 	Malformed        int            `json:"malformed"`
+	Truncated        bool           `json:"truncated,omitempty"` // an input ended early (alerts.Stats.Truncated)
 	MalformedSamples []string       `json:"malformed_samples,omitempty"`
 	Noise            int            `json:"noise"`            // dropped by the noise filters
 	OutsideHost      int            `json:"outside_host"`     // not naming Config.Host
