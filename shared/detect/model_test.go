@@ -132,20 +132,15 @@ func TestAdaptiveGap(t *testing.T) {
 // minutes on host mail for three days, and on the third day a burst of web
 // errors and a sudo on host web, which also had a few web errors daily.
 func background() string {
-	var b strings.Builder
-	b.WriteString("time,name,ip,host,short\n")
-	start := base.Unix()
-	for s := int64(0); s < 3*86400; s += 600 {
-		fmt.Fprintf(&b, "%d,Wazuh: ClamAV database update,10.0.0.4,mail,W\n", start+s)
-	}
+	b, start := steadyBackground(3)
 	for d := int64(0); d < 3; d++ {
-		fmt.Fprintf(&b, "%d,Wazuh: Web server 400 error code.,10.0.0.5,web,W\n", start+d*86400+3600)
+		fmt.Fprintf(b, "%d,Wazuh: Web server 400 error code.,10.0.0.5,web,W\n", start+d*86400+3600)
 	}
 	attack := start + 2*86400 + 7200
 	for i := int64(0); i < 500; i++ {
-		fmt.Fprintf(&b, "%d,Wazuh: Web server 400 error code.,10.0.0.5,web,W\n", attack+i/5)
+		fmt.Fprintf(b, "%d,Wazuh: Web server 400 error code.,10.0.0.5,web,W\n", attack+i/5)
 	}
-	fmt.Fprintf(&b, "%d,Wazuh: Successful sudo to ROOT executed.,10.0.0.5,web,W\n", attack+600)
+	fmt.Fprintf(b, "%d,Wazuh: Successful sudo to ROOT executed.,10.0.0.5,web,W\n", attack+600)
 	return b.String()
 }
 
@@ -232,17 +227,12 @@ func TestHostFilter(t *testing.T) {
 // episode being scored is not evidence for itself.
 func TestSuppressionNeedsEvidence(t *testing.T) {
 	t.Parallel()
-	var b strings.Builder
-	b.WriteString("time,name,ip,host,short\n")
-	start := base.Unix()
-	for s := int64(0); s < 4*86400; s += 600 {
-		fmt.Fprintf(&b, "%d,Wazuh: ClamAV database update,10.0.0.4,mail,W\n", start+s)
-	}
+	b, start := steadyBackground(4)
 	rare := "AMiner: New service_stop parameter combination in Audit logs."
-	fmt.Fprintf(&b, "%d,%s,10.0.0.6,db,A\n", start+60, rare)            // night of day 1
-	fmt.Fprintf(&b, "%d,%s,10.0.0.6,db,A\n", start+2*86400+60, rare)    // night of day 3
-	fmt.Fprintf(&b, "%d,%s,10.0.0.6,db,A\n", start+2*86400+50000, rare) // day 3, the attack
-	fmt.Fprintf(&b, "%d,%s,10.0.0.7,app,A\n", start+3*86400, rare)      // once on another host
+	fmt.Fprintf(b, "%d,%s,10.0.0.6,db,A\n", start+60, rare)            // night of day 1
+	fmt.Fprintf(b, "%d,%s,10.0.0.6,db,A\n", start+2*86400+60, rare)    // night of day 3
+	fmt.Fprintf(b, "%d,%s,10.0.0.6,db,A\n", start+2*86400+50000, rare) // day 3, the attack
+	fmt.Fprintf(b, "%d,%s,10.0.0.7,app,A\n", start+3*86400, rare)      // once on another host
 	res := analyzeLines(t, []string{b.String()}, Config{ListSuppressed: true})
 	var attack, once, clam *Episode
 	for i, e := range res.Episodes {
@@ -307,17 +297,12 @@ func TestViterbiForgetsAcrossGaps(t *testing.T) {
 // another hour is not.
 func TestSuppressionScheduledRoutine(t *testing.T) {
 	t.Parallel()
-	var b strings.Builder
-	b.WriteString("time,name,ip,host,short\n")
-	start := base.Unix()
-	for s := int64(0); s < 10*86400; s += 600 {
-		fmt.Fprintf(&b, "%d,Wazuh: ClamAV database update,10.0.0.4,mail,W\n", start+s)
-	}
+	b, start := steadyBackground(10)
 	job := "AMiner: New syscall parameter combination in Audit logs."
 	for d := int64(0); d < 3; d++ { // nightly, days 1 to 3, a few minutes apart
-		fmt.Fprintf(&b, "%d,%s,10.0.0.6,db,A\n", start+d*86400+d*300, job)
+		fmt.Fprintf(b, "%d,%s,10.0.0.6,db,A\n", start+d*86400+d*300, job)
 	}
-	fmt.Fprintf(&b, "%d,%s,10.0.0.6,db,A\n", start+7*86400+6*3600, job) // day 8, six hours later
+	fmt.Fprintf(b, "%d,%s,10.0.0.6,db,A\n", start+7*86400+6*3600, job) // day 8, six hours later
 	res := analyzeLines(t, []string{b.String()}, Config{ListSuppressed: true})
 	var nightly, odd *Episode
 	for i, e := range res.Episodes {
@@ -334,4 +319,17 @@ func TestSuppressionScheduledRoutine(t *testing.T) {
 	if odd == nil || odd.Suppressed {
 		t.Errorf("the same kind at another hour %+v: want kept", odd)
 	}
+}
+
+// steadyBackground starts an AIT-style CSV with a ClamAV-like update every
+// ten minutes on host mail for the given days, so that the input is long
+// enough to learn from; it returns the builder and the first time.
+func steadyBackground(days int64) (*strings.Builder, int64) {
+	b := &strings.Builder{}
+	b.WriteString("time,name,ip,host,short\n")
+	start := base.Unix()
+	for s := int64(0); s < days*86400; s += 600 {
+		fmt.Fprintf(b, "%d,Wazuh: ClamAV database update,10.0.0.4,mail,W\n", start+s)
+	}
+	return b, start
 }
