@@ -57,8 +57,8 @@ type score struct {
 	// the first victim, the one use case 1 plans for: attacked (one of its
 	// episodes holds a caused alert), and its stage backed
 	topAttacked, topBacked bool
-	phases                                        []phaseScore
-	took                                          time.Duration
+	phases                 []phaseScore
+	took                   time.Duration
 }
 
 type phaseScore struct {
